@@ -1,0 +1,56 @@
+# Shequ — two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/pip
+MANAGE := $(BIN)/python manage.py
+HASH   := $(shell sha1sum pyproject.toml | cut -c1-12)
+
+.PHONY: demo test check lint typecheck install install-dev chromium messages clean demo-city bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.runtime-$(HASH): $(BIN)/python pyproject.toml
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-$(HASH): $(BIN)/python pyproject.toml
+	$(PIP) install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.runtime-$(HASH)
+install-dev: $(VENV)/.dev-$(HASH)
+
+## make demo — install, build the demo city on SQLite, start worker + scheduler + web on :8000
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) demo_city --scale small
+	$(MANAGE) demo_serve
+
+## make test — install what the tests need (Chromium included) and run the whole suite
+test: install-dev chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || \
+	  (echo "Installing Debian's Chromium for the browser tests…" && \
+	   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+## make check — lint, types and migrations (CI runs it before the tests)
+check: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check src config tests bench
+	$(BIN)/mypy src config
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+messages:
+	cd src/shequ && ../../$(BIN)/python ../../manage.py makemessages -l en --no-location --ignore=tests
+	$(MANAGE) compilemessages -l en
+
+bench: install-dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

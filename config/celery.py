@@ -1,0 +1,66 @@
+"""Celery with beat. Redis when reachable; otherwise kombu's broker-less filesystem transport.
+
+Never eager: deadlines, notifications and roll-ups really run in the demo.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+from celery import Celery
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+app = Celery("shequ")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+def _redis_reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def broker_settings(settings: object) -> dict[str, object]:
+    explicit = getattr(settings, "CELERY_BROKER_URL", "")
+    if explicit:
+        return {"broker_url": explicit}
+    redis_url = getattr(settings, "REDIS_URL", "")
+    if redis_url and _redis_reachable(redis_url):
+        return {"broker_url": redis_url}
+    folder = Path(getattr(settings, "VAR_DIR", "var")) / "broker"
+    for sub in ("out", "processed"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        "broker_url": "filesystem://",
+        "broker_transport_options": {
+            "data_folder_in": str(folder / "out"),
+            "data_folder_out": str(folder / "out"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+        },
+    }
+
+
+@app.on_after_configure.connect
+def _configure_broker(sender: Celery, **_: object) -> None:
+    from django.conf import settings
+
+    sender.conf.update(broker_settings(settings))
+    sender.conf.beat_schedule = {
+        "heartbeat": {
+            "task": "shequ.core.tasks.heartbeat",
+            "schedule": float(settings.SHEQU_HEARTBEAT_SECONDS),
+        },
+    }
+
+
+app.autodiscover_tasks()

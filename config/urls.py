@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from config.api import api
+from shequ.core.views import healthz
+
+admin.site.site_header = settings.SHEQU_DEPLOYMENT_NAME
+admin.site.site_title = settings.SHEQU_DEPLOYMENT_NAME
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("shequ.accounts.urls")),
+    path("console/", include("shequ.console.urls")),
+    path("system/django-admin/", admin.site.urls),
+    path("", include("shequ.portal.urls")),
+]

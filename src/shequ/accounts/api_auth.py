@@ -1,0 +1,50 @@
+"""API authentication: ``Authorization: Bearer <token>``, or the browser session (with CSRF)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from .models import ApiToken
+
+TOKEN_PREFIX = "sq_"
+
+
+def digest_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token_value() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        if not token.startswith(TOKEN_PREFIX):
+            return None
+        now = timezone.now()
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(key_digest=digest_token(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if found is None or (found.expires_at is not None and found.expires_at <= now):
+            return None
+        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        return found.user
+
+
+class StaffOrResidentSession(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return user
+
+
+api_auth = [BearerToken(), StaffOrResidentSession()]

@@ -1,0 +1,23 @@
+"""Background jobs of the kernel."""
+
+from __future__ import annotations
+
+import socket
+
+from celery import shared_task
+from django.db.models import F
+from django.utils import timezone
+
+from .models import JobHeartbeat
+
+
+@shared_task(name="shequ.core.tasks.heartbeat")
+def heartbeat() -> str:
+    """Proves the worker and the scheduler run: /healthz shows its age."""
+    now = timezone.now()
+    updated = JobHeartbeat.objects.filter(name="heartbeat").update(
+        beat_at=now, hostname=socket.gethostname(), count=F("count") + 1
+    )
+    if not updated:
+        JobHeartbeat.objects.create(name="heartbeat", beat_at=now, hostname=socket.gethostname(), count=1)
+    return now.isoformat()
