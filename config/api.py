@@ -13,6 +13,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from shequ.accounts.api import router as accounts_router
 from shequ.accounts.api_auth import api_auth
 from shequ.core.api import router as core_router
+from shequ.core.api_audit import router as audit_router
+from shequ.core.api_rules import router as rules_router
 
 api = NinjaAPI(
     title="Shequ 社区综合服务管理平台 API",
@@ -66,3 +68,5 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", core_router)
 api.add_router("/", accounts_router)
+api.add_router("/", rules_router)
+api.add_router("/", audit_router)
