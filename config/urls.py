@@ -19,6 +19,7 @@ urlpatterns = [
     path("console/calendar/", include("shequ.core.urls_calendar")),
     path("console/audit/", include("shequ.core.urls_audit")),
     path("console/areas/", include("shequ.core.urls_areas")),
+    path("console/users/", include("shequ.accounts.urls_console")),
     path("console/", include("shequ.console.urls")),
     path("system/django-admin/", admin.site.urls),
     path("", include("shequ.portal.urls")),

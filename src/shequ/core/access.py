@@ -145,3 +145,18 @@ def require_area(user: Any, area_id: Any, *, write: bool = False) -> Area:
 
 def can_write(user: Any, area: Area | None) -> bool:
     return scope_of(user).covers(area, write=True)
+
+
+def scoped_object(model_label: str, kwarg: str) -> Any:
+    """Declare which model a page's URL id names, e.g. ``@scoped_object("core.Area", "area_id")``.
+
+    The access-matrix test reads this from every URL pattern with a path parameter (and
+    ``openapi_extra={"x-scoped-model": "app.Model"}`` from every API operation) and checks
+    that each role reads its own area's object and gets 404 for a sibling area's.
+    """
+
+    def decorate(view: Any) -> Any:
+        view.scoped_model = (model_label, kwarg)
+        return view
+
+    return decorate
