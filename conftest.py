@@ -75,8 +75,13 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A phone-sized page (360 × 740, touch) as residents and grid workers use it."""
     context = browser.new_context(
-        locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server.url,
-        viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        base_url=live_server.url,
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
     )
     pg = context.new_page()
     pg.set_default_timeout(15000)

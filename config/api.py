@@ -34,7 +34,9 @@ def _errors_from_validation(exc: ValidationError) -> dict[str, list[str]]:
 
 @api.exception_handler(ValidationError)
 def django_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": "invalid", "errors": _errors_from_validation(exc)}, status=400)
+    return api.create_response(
+        request, {"detail": "invalid", "errors": _errors_from_validation(exc)}, status=400
+    )
 
 
 @api.exception_handler(NinjaValidationError)

@@ -85,7 +85,9 @@ TEMPLATES = [
 
 DATABASES = {
     "default": parse_database_url(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'shequ.sqlite3'}".replace("sqlite:////", "sqlite:////")),
+        env_str(
+            "DATABASE_URL", f"sqlite:///{VAR_DIR / 'shequ.sqlite3'}".replace("sqlite:////", "sqlite:////")
+        ),
         base_dir=BASE_DIR,
     )
 }
@@ -168,4 +170,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", "shequ.accounts.backends.RolePermissionBackend"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "shequ.accounts.backends.RolePermissionBackend",
+]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -40,7 +40,11 @@ class User(AbstractUser):
     id_number = EncryptedField(_("证件号码"), kind=PIIKind.ID_NUMBER, hmac_field="id_number_digest")
     id_number_digest = digest_field()
     home_area = models.ForeignKey(
-        Area, verbose_name=_("所在社区"), null=True, blank=True, on_delete=models.PROTECT,
+        Area,
+        verbose_name=_("所在社区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="residents",
     )
     totp_secret = EncryptedField(_("动态口令密钥"), kind=PIIKind.SECRET)
@@ -50,7 +54,7 @@ class User(AbstractUser):
     preferred_language = models.CharField(_("界面语言"), max_length=10, default="zh-hans")
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
-    objects = ShequUserManager()  # type: ignore[assignment,misc]
+    objects: ClassVar[ShequUserManager] = ShequUserManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -112,7 +116,11 @@ class Post(models.Model):
         Area, verbose_name=_("区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="posts"
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="posts",
     )
     title = models.CharField(_("职务"), max_length=60, blank=True)
@@ -196,5 +204,3 @@ class SmsCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
-
-

@@ -56,7 +56,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {"core.view_audit", "core.manage_rules", "core.manage_areas", "core.reveal_pii"}
     ),
     Role.CITY_ADMIN: frozenset(
-        {"core.view_audit", "core.manage_rules", "core.manage_calendar", "core.manage_areas", "core.reveal_pii"}
+        {
+            "core.view_audit",
+            "core.manage_rules",
+            "core.manage_calendar",
+            "core.manage_areas",
+            "core.reveal_pii",
+        }
     ),
     Role.SUPERVISION_MEMBER: frozenset(),
     Role.PROVIDER_STAFF: frozenset(),

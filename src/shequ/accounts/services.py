@@ -92,29 +92,45 @@ def post_assign(
         if area is None:
             raise ValidationError({"area": _("该岗位须指定区域。")})
         if area.level not in levels:
-            raise ValidationError({"area": _("该岗位须设在以下层级：%(levels)s。") % {"levels": "、".join(levels)}})
+            raise ValidationError(
+                {"area": _("该岗位须设在以下层级：%(levels)s。") % {"levels": "、".join(levels)}}
+            )
     if user.kind != UserKind.STAFF:
         raise ValidationError({"user": _("居民账户不能担任工作岗位。")})
     post = Post(
-        user=user, role=role, area=area, organisation=organisation, title=title, full_time=full_time,
+        user=user,
+        role=role,
+        area=area,
+        organisation=organisation,
+        title=title,
+        full_time=full_time,
         valid_from=valid_from or timezone.localdate(),
     )
     post.full_clean()
     post.save()
     user.__dict__.pop("_active_posts_cache", None)
-    record(actor=actor, action="post.assign", obj=post, area=area, changes={"role": role, "user": user.username})
+    record(
+        actor=actor, action="post.assign", obj=post, area=area, changes={"role": role, "user": user.username}
+    )
     return post
 
 
 @transaction.atomic
-def api_token_create(*, actor: Any, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, actor: Any, user: User, name: str = "", days: int | None = None
+) -> tuple[ApiToken, str]:
     """Create a token; the plain value is returned once and never stored."""
     value = new_token_value()
     expires: datetime | None = timezone.now() + timedelta(days=days) if days else None
     token = ApiToken.objects.create(
         user=user, name=name[:60], prefix=value[:10], key_digest=digest_token(value), expires_at=expires
     )
-    record(actor=actor, action="api_token.create", obj=token, changes={"user": user.username, "prefix": token.prefix})
+    record(
+        actor=actor,
+        action="api_token.create",
+        obj=token,
+        changes={"user": user.username, "prefix": token.prefix},
+    )
     return token, value
 
 

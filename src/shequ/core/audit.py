@@ -75,7 +75,9 @@ def record(
         actor = None
     entry = AuditEntry(
         actor=actor,
-        actor_label=(getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else "system",
+        actor_label=(getattr(actor, "display_name", "") or getattr(actor, "username", ""))
+        if actor
+        else "system",
         post_id_snapshot=getattr(post, "pk", None),
         post_label=str(post)[:200] if post is not None else "",
         action=action,

@@ -95,15 +95,27 @@ class Area(TimeStamped):
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("层级"), max_length=16, choices=AreaLevel.choices)
     code = models.CharField(
-        _("区划代码"), max_length=12, blank=True, null=True, db_index=True,
+        _("区划代码"),
+        max_length=12,
+        blank=True,
+        null=True,
+        db_index=True,
         help_text=_("统计用区划代码：区6位、街道9位、社区和村12位；功能区和网格可为空。"),
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("管理上级"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("管理上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     stat_parent = models.ForeignKey(
-        "self", verbose_name=_("统计上级"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("统计上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="stat_children",
     )
     path = models.CharField(_("路径"), max_length=255, db_index=True, editable=False, default="")
@@ -115,7 +127,9 @@ class Area(TimeStamped):
         _("城乡分类代码"), max_length=3, choices=UrbanRuralCode.choices, blank=True
     )
     rural_override = models.BooleanField(
-        _("按农村社区管理（管理员设置）"), null=True, blank=True,
+        _("按农村社区管理（管理员设置）"),
+        null=True,
+        blank=True,
         help_text=_("为空时按自治组织类型判断城市或农村。"),
     )
     heavy_load = models.CharField(
@@ -125,7 +139,11 @@ class Area(TimeStamped):
     valid_from = models.DateField(_("生效日期"), default=date(2000, 1, 1))
     valid_to = models.DateField(_("失效日期"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name=_("调整后归入"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("调整后归入"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="predecessors",
     )
     is_demo = models.BooleanField(_("演示数据"), default=False)
@@ -227,7 +245,9 @@ class Organisation(TimeStamped):
     name = models.CharField(_("名称"), max_length=120)
     kind = models.CharField(_("类型"), max_length=20, choices=OrganisationKind.choices)
     generic_unit = models.CharField(
-        _("通用单位名称"), max_length=60, blank=True,
+        _("通用单位名称"),
+        max_length=60,
+        blank=True,
         help_text=_("如“城市管理局”；派单时由通用单位和区域确定实际单位。"),
     )
     home_area = models.ForeignKey(
@@ -275,8 +295,13 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="+", verbose_name=_("操作人"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     actor_label = models.CharField(_("操作人"), max_length=150, blank=True)
     post_id_snapshot = models.BigIntegerField(_("岗位编号"), null=True, blank=True)
@@ -286,8 +311,13 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
     area = models.ForeignKey(
-        Area, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
-        related_name="+", verbose_name=_("区域"),
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("区域"),
     )
     area_path = models.CharField(max_length=255, blank=True, db_index=True)
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
@@ -304,7 +334,7 @@ class AuditEntry(models.Model):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["object_type", "object_id"], name="core_audit_object"),
         ]
-        permissions: ClassVar[list[tuple[str, str]]] = [
+        permissions = [
             ("reveal_pii", "Reveal personal data"),
             ("reveal_sensitive_pii", "Reveal health and special-group data"),
             ("view_audit", "View the audit log of served areas"),
@@ -334,14 +364,20 @@ class Rule(models.Model):
 
     key = models.CharField(_("规则键"), max_length=100, db_index=True)
     area = models.ForeignKey(
-        Area, verbose_name=_("适用区域"), null=True, blank=True, on_delete=models.PROTECT,
+        Area,
+        verbose_name=_("适用区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="rules",
     )
     value = models.DecimalField(_("数值"), max_digits=16, decimal_places=4)
     value_max = models.DecimalField(_("上限值"), max_digits=16, decimal_places=4, null=True, blank=True)
     unit = models.CharField(_("单位"), max_length=32, blank=True)
     valid_from = models.DateField(_("生效日期"))
-    valid_to = models.DateField(_("失效日期"), null=True, blank=True, help_text=_("含当日；为空表示长期有效。"))
+    valid_to = models.DateField(
+        _("失效日期"), null=True, blank=True, help_text=_("含当日；为空表示长期有效。")
+    )
     version = models.PositiveIntegerField(_("版本"), default=1)
     source = models.TextField(_("依据"), help_text=_("文件及条款原文或出处。"))
     note = models.TextField(_("说明"), blank=True)
@@ -357,7 +393,9 @@ class Rule(models.Model):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["key", "area", "version"], name="core_rule_unique_version"),
             models.UniqueConstraint(
-                fields=["key", "version"], condition=Q(area__isnull=True), name="core_rule_unique_default_version"
+                fields=["key", "version"],
+                condition=Q(area__isnull=True),
+                name="core_rule_unique_default_version",
             ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),

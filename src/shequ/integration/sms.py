@@ -29,7 +29,7 @@ class ConsoleSMSBackend:
     """Prints messages where the demo's operator can read them."""
 
     def send(self, phone: str, text: str) -> None:
-        print(f"[短信 SMS] → {phone}: {text}", flush=True)  # noqa: T201
+        print(f"[短信 SMS] → {phone}: {text}", flush=True)
         logger.info("sms to %s****%s", phone[:3], phone[-4:])
 
 
