@@ -59,7 +59,7 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)
-        for post in formset.new_objects + [o for o, _ in formset.changed_objects]:
+        for post in formset.new_objects + [o for o, _fields in formset.changed_objects]:
             record(actor=request.user, action="post.admin_change", obj=post, area=post.area)
 
 
