@@ -22,6 +22,7 @@ import binascii
 import hmac as std_hmac
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -34,8 +35,9 @@ from cryptography.hazmat.primitives import hmac as crypto_hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -123,9 +125,7 @@ def _keyring_cached(current: str, previous: tuple[str, ...], suite: str) -> tupl
 
 def keyring() -> tuple[DataKey, dict[str, bytes]]:
     """The current key and every raw key (current and previous) by key id."""
-    return _keyring_cached(
-        settings.SHEQU_DATA_KEY, tuple(settings.SHEQU_DATA_KEYS_PREVIOUS), _suite_letter()
-    )
+    return _keyring_cached(settings.SHEQU_DATA_KEY, tuple(settings.SHEQU_DATA_KEYS_PREVIOUS), _suite_letter())
 
 
 def current_key() -> DataKey:
@@ -154,6 +154,35 @@ def all_keys() -> list[DataKey]:
     return keys
 
 
+SUITES = ("s", "a")
+
+
+def lookup_keys() -> list[DataKey]:
+    """Every key of the ring under every suite, the current one first.
+
+    A digest written before the suite changed (``sm4`` → ``aes``) carries the same key id
+    but another HMAC, so look-ups try both suites until rotation has rewritten it.
+    """
+    main, raws = keyring()
+    keys = [main]
+    for suite in (main.suite, *[s for s in SUITES if s != main.suite]):
+        for raw in raws.values():
+            key = _derive_cached(raw, suite)
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+def current_token_prefix() -> str:
+    """How every token sealed now begins: ``{kid}:{suite}:``. Others await rotation."""
+    key = current_key()
+    return f"{key.kid}:{key.suite}:"
+
+
+def is_current_token(token: str | None) -> bool:
+    return bool(token) and str(token).startswith(current_token_prefix())
+
+
 # --------------------------------------------------------------------------- primitives
 
 
@@ -179,16 +208,18 @@ class DecryptionError(Exception):
 def decrypt(token: str, *, label: str) -> str:
     try:
         kid, suite, blob = token.split(":", 2)
-        data = base64.b64decode(blob)
+        data = base64.b64decode(blob, validate=True)
     except (ValueError, binascii.Error) as exc:
         raise DecryptionError("value is not a sealed token") from exc
+    if suite not in SUITES or len(data) < 12 + 16:
+        raise DecryptionError("value is not a sealed token")
     key = _key_for(kid, suite)
     nonce, body, tag = data[:12], data[12:-16], data[-16:]
     decryptor = _cipher(key, nonce, tag).decryptor()
     decryptor.authenticate_additional_data(label.encode())
     try:
         return (decryptor.update(body) + decryptor.finalize()).decode("utf-8")
-    except InvalidTag as exc:
+    except (InvalidTag, UnicodeDecodeError) as exc:
         raise DecryptionError("sealed value failed authentication") from exc
 
 
@@ -199,7 +230,10 @@ def token_kid(token: str | None) -> str | None:
 
 
 def normalise(kind: str, value: str) -> str:
+    """The canonical form that is sealed and digested (full-width digits and letters folded)."""
     value = value.strip()
+    if kind in (PIIKind.ID_NUMBER, PIIKind.PHONE):
+        value = unicodedata.normalize("NFKC", value)
     if kind == PIIKind.ID_NUMBER:
         return value.upper().replace(" ", "")
     if kind == PIIKind.PHONE:
@@ -219,8 +253,8 @@ def lookup_digest(kind: str, value: str, *, key: DataKey | None = None) -> str:
 
 
 def lookup_candidates(kind: str, value: str) -> list[str]:
-    """Digests of ``value`` under every key in the ring: filter with ``field__in``."""
-    return [lookup_digest(kind, value, key=k) for k in all_keys()]
+    """Digests of ``value`` under every key in the ring (and both suites): filter with ``field__in``."""
+    return [lookup_digest(kind, value, key=k) for k in lookup_keys()]
 
 
 # --------------------------------------------------------------------------- masks
@@ -348,7 +382,7 @@ class _SealedDescriptor:
         instance.__dict__[field.attname] = value
 
 
-class EncryptedField(models.TextField):  # type: ignore[type-arg]
+class EncryptedField(models.TextField):
     """A text column holding a sealed token. Pair with a digest column for exact look-up."""
 
     def __init__(self, *args: Any, kind: str, hmac_field: str | None = None, **kwargs: Any) -> None:
@@ -500,7 +534,7 @@ def parse_citizen_id(value: str, *, today: date | None = None) -> CitizenId:
     """
     number = normalise(PIIKind.ID_NUMBER, value)
     if len(number) == 15:
-        if not number.isdigit():
+        if not re.fullmatch(r"[0-9]{15}", number):
             raise ValidationError(_("15位身份证号码只能包含数字。"), code="id_format")
         first17 = number[:6] + "19" + number[6:]
         number = first17 + citizen_id_check_char(first17)
@@ -508,13 +542,13 @@ def parse_citizen_id(value: str, *, today: date | None = None) -> CitizenId:
         raise ValidationError(
             _("身份证号码应为18位（或旧式15位），当前为%(n)d位。") % {"n": len(number)}, code="id_length"
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         raise ValidationError(_("身份证号码前17位必须是数字，最后一位是数字或X。"), code="id_format")
     try:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
         raise ValidationError(_("身份证号码中的出生日期不存在。"), code="id_birth_date") from exc
-    today = today or date.today()
+    today = today or timezone.localdate()
     if birth > today or birth.year < 1890:
         raise ValidationError(_("身份证号码中的出生日期不合理。"), code="id_birth_date")
     if number[:2] in {"00", "10"} or not ("11" <= number[:2] <= "91"):
@@ -525,18 +559,26 @@ def parse_citizen_id(value: str, *, today: date | None = None) -> CitizenId:
     return CitizenId(number=number, region_code=number[:6], birth_date=birth, sex=sex)
 
 
-_DOC_PATTERNS = {
+_DOC_PATTERNS: dict[str, tuple[str, Any]] = {
     IdDocType.HK_MO_PERMIT: (r"[HM]\d{8,10}", gettext_lazy("港澳通行证号码应为H或M开头加8至10位数字。")),
     IdDocType.TW_PERMIT: (r"\d{8}|\d{10}", gettext_lazy("台湾居民来往大陆通行证号码应为8位或10位数字。")),
     IdDocType.PASSPORT: (r"[A-Z0-9]{5,17}", gettext_lazy("护照号码应为5至17位字母或数字。")),
-    IdDocType.FOREIGN_PERMANENT: (r"[A-Z]{3}\d{12}|9\d{17}", gettext_lazy("外国人永久居留身份证号码格式不正确。")),
+    IdDocType.FOREIGN_PERMANENT: (
+        r"[A-Z]{3}\d{12}|9\d{16}[\dX]",
+        gettext_lazy(
+            "外国人永久居留身份证号码应为3位字母加12位数字（旧版）或以9开头的18位号码（2023年版）。"
+        ),
+    ),
 }
 
 
 def validate_id_document(doc_type: str, number: str | None) -> str | None:
     """Check a document number against its type; return the normalised number."""
+    doc_type = doc_type or IdDocType.CITIZEN_ID
+    if doc_type not in IdDocType.values:
+        raise ValidationError(_("未知的证件类型。"), code="id_doc_type")
     if doc_type == IdDocType.NONE_NEWBORN:
-        if number:
+        if number and number.strip():
             raise ValidationError(_("“暂无证件”时不应填写证件号码。"), code="id_unexpected")
         return None
     if not number or not number.strip():
@@ -546,20 +588,27 @@ def validate_id_document(doc_type: str, number: str | None) -> str | None:
         if doc_type == IdDocType.HK_MO_TW_RESIDENCE and parsed.region_code[:2] not in {"81", "82", "83"}:
             raise ValidationError(_("港澳台居民居住证号码应以81、82或83开头。"), code="id_region")
         return parsed.number
-    pattern, message = _DOC_PATTERNS.get(doc_type, (r".{3,32}", gettext_lazy("证件号码格式不正确。")))
+    pattern, message = _DOC_PATTERNS[doc_type]
     value = normalise(PIIKind.ID_NUMBER, number)
-    if not re.fullmatch(pattern, value):
+    if not re.fullmatch(pattern, value, flags=re.ASCII):
         raise ValidationError(str(message), code="id_format")
+    # The 2023 card: 9, province, nationality, birth date, sequence, GB 11643 check character.
+    if (
+        doc_type == IdDocType.FOREIGN_PERMANENT
+        and len(value) == 18
+        and citizen_id_check_char(value[:17]) != value[17]
+    ):
+        raise ValidationError(_("外国人永久居留身份证号码校验位不正确。"), code="id_check_digit")
     return value
 
 
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{2,3}\d{7,8}")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_LANDLINE = re.compile(r"0[0-9]{2,3}[0-9]{7,8}")
 
 
 def validate_phone(value: str) -> str:
     digits = normalise(PIIKind.PHONE, value)
-    if re.search(r"[^0-9+\-\s()]", value.strip()):
+    if re.search(r"[^0-9+\-\s()]", unicodedata.normalize("NFKC", value).strip()):
         raise ValidationError(_("电话号码只能包含数字。"), code="phone_format")
     if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits):
         return digits
@@ -568,7 +617,8 @@ def validate_phone(value: str) -> str:
 
 def validate_mobile(value: str) -> str:
     digits = normalise(PIIKind.PHONE, value)
-    if re.search(r"[^0-9+\-\s]", value.strip()) or not _MOBILE.fullmatch(digits):
+    folded = unicodedata.normalize("NFKC", value).strip()
+    if re.search(r"[^0-9+\-\s]", folded) or not _MOBILE.fullmatch(digits):
         raise ValidationError(_("请输入正确的11位手机号码。"), code="mobile_format")
     return digits
 
@@ -579,16 +629,23 @@ REVEAL_PERMISSION = "core.reveal_pii"
 REVEAL_SENSITIVE_PERMISSION = "core.reveal_sensitive_pii"
 
 
-def reveal(*, actor: Any, obj: models.Model, field: str, reason: str) -> str:
+def reveal(*, actor: Any, obj: models.Model, field: str, reason: str, area: Any = None) -> str:
     """Return the plaintext of ``obj.field`` for ``actor``, with permission and an audit entry.
 
-    The caller must have fetched ``obj`` through a selector scoped to ``actor``.
+    The caller must have fetched ``obj`` through a selector scoped to ``actor``.  ``area``
+    files the audit entry under an area when ``obj`` has none of its own (a user's
+    community), so that the area's auditors see who looked.
     """
     from shequ.core.audit import record  # local import: audit imports this module's masks
 
-    model_field = obj._meta.get_field(field)
+    try:
+        model_field = obj._meta.get_field(field)
+    except FieldDoesNotExist:
+        model_field = None
     if not isinstance(model_field, EncryptedField):
         raise ValidationError({"field": _("该字段不是受保护的个人信息。")})
+    if model_field.kind == PIIKind.SECRET:
+        raise ValidationError({"field": _("密钥类信息不能查看。")})
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationError({"reason": _("查看完整信息须填写事由。")})
@@ -604,6 +661,7 @@ def reveal(*, actor: Any, obj: models.Model, field: str, reason: str) -> str:
         actor=actor,
         action="pii.reveal",
         obj=obj,
+        area=area,
         changes={"field": field, "kind": str(model_field.kind)},
         reason=reason,
     )
