@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_calendar
 
 app_name = "calendar"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_calendar.calendar_year, name="year"),
+    path("add/", views_calendar.calendar_add, name="add"),
+    path("remove/", views_calendar.calendar_remove, name="remove"),
+]

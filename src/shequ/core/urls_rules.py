@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_rules
 
 app_name = "rules"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_rules.rule_list, name="list"),
+    path("new/", views_rules.rule_create, name="create"),
+]
