@@ -87,3 +87,56 @@ def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
     pg.set_default_timeout(15000)
     yield pg
     context.close()
+
+
+# --- audit maintenance for flushes ---
+# The database refuses to delete young audit entries (and, on PostgreSQL, to truncate the
+# audit table). pytest-django empties every table after a transactional test (live_server,
+# transactional_db, django_db(transaction=True)): maintenance is switched on just before
+# that flush and off again right after it.
+def _audit_flush_expected(request: Any) -> bool:
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    args = dict(zip(("transaction", "reset_sequences"), marker.args, strict=False)) | marker.kwargs
+    return bool(args.get("transaction") or args.get("reset_sequences"))
+
+
+@pytest.fixture(autouse=True)
+def _audit_maintenance_for_flush(request: Any, django_db_blocker: Any) -> Iterator[None]:
+    if not _audit_flush_expected(request):
+        yield
+        return
+    # Requested here, so that the flush (its teardown) runs after this fixture's teardown.
+    request.getfixturevalue("transactional_db")
+    yield
+    from shequ.core.testing import set_audit_maintenance
+
+    set_audit_maintenance(True)
+    request.node._audit_maintenance_blocker = django_db_blocker
+
+
+def pytest_fixture_post_finalizer(fixturedef: Any, request: Any) -> None:
+    """Right after pytest-django's flush (the teardown of ``_django_db_helper``)."""
+    if fixturedef.argname != "_django_db_helper":
+        return
+    blocker = getattr(request.node, "_audit_maintenance_blocker", None)
+    if blocker is None:
+        return
+    from shequ.core.testing import set_audit_maintenance
+
+    del request.node._audit_maintenance_blocker
+    with blocker.unblock():
+        set_audit_maintenance(False)
+        # The flush also removed the reference data the migrations seeded (platform
+        # default rules, the State Council calendars): put it back for the next test.
+        from shequ.core.calendar import seed_calendar
+        from shequ.core.rules import seed_default_rules
+
+        seed_default_rules(audit=False)
+        seed_calendar(audit=False)
+
+
+# --- end audit maintenance for flushes ---
