@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -52,10 +51,11 @@ def staff_create(
         except ValidationError as exc:
             errors["id_number"] = exc.messages[0]
     if password:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            errors["password"] = " ".join(exc.messages)
+        from .auth_services import password_policy_errors  # Chinese messages for Django's validators
+
+        problems = password_policy_errors(password, user)
+        if problems:
+            errors["password"] = " ".join(problems)
     if errors:
         raise ValidationError(errors)
     if password:
