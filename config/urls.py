@@ -4,8 +4,10 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config.api import api
+from shequ.console.admin_access import restrict_admin_site
 from shequ.core.views import healthz
 
+restrict_admin_site(admin.site)
 admin.site.site_header = settings.SHEQU_DEPLOYMENT_NAME
 admin.site.site_title = settings.SHEQU_DEPLOYMENT_NAME
 

@@ -6,4 +6,5 @@ app_name = "console"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("switch-post/", views.switch_post, name="switch_post"),
 ]

@@ -6,4 +6,6 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("me/", views.me, name="me"),
+    path("elder-mode/", views.elder_toggle, name="elder_mode"),
 ]
