@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_areas
 
 app_name = "areas"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_areas.area_tree, name="tree"),
+    path("<int:area_id>/", views_areas.area_detail, name="detail"),
+    path("<int:area_id>/edit/", views_areas.area_edit, name="edit"),
+]
