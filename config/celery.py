@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from celery import Celery
+from celery.signals import beat_init
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -37,7 +38,7 @@ def broker_settings(settings: object) -> dict[str, object]:
     if redis_url and _redis_reachable(redis_url):
         return {"broker_url": redis_url}
     folder = Path(getattr(settings, "VAR_DIR", "var")) / "broker"
-    for sub in ("out", "processed"):
+    for sub in ("out", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         "broker_url": "filesystem://",
@@ -45,6 +46,7 @@ def broker_settings(settings: object) -> dict[str, object]:
             "data_folder_in": str(folder / "out"),
             "data_folder_out": str(folder / "out"),
             "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
             "store_processed": False,
         },
     }
@@ -55,12 +57,22 @@ def _configure_broker(sender: Celery, **_: object) -> None:
     from django.conf import settings
 
     sender.conf.update(broker_settings(settings))
+    # A separate queue lets several installations (or test runs) share one Redis safely.
+    queue = os.environ.get("SHEQU_CELERY_QUEUE", "").strip()
+    if queue:
+        sender.conf.task_default_queue = queue
     sender.conf.beat_schedule = {
         "heartbeat": {
             "task": "shequ.core.tasks.heartbeat",
             "schedule": float(settings.SHEQU_HEARTBEAT_SECONDS),
         },
     }
+
+
+@beat_init.connect
+def _first_heartbeat(sender: object, **_: object) -> None:
+    """Send one heartbeat as the scheduler starts, so /healthz turns green without waiting a period."""
+    app.send_task("shequ.core.tasks.heartbeat")
 
 
 app.autodiscover_tasks()

@@ -19,6 +19,7 @@ from config.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("SHEQU_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
 
 SECRET_KEY = env_str("SECRET_KEY", required=True)
 if len(SECRET_KEY) < 32:

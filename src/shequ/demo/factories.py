@@ -13,7 +13,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pyotp
+from django.utils import timezone
 
+from shequ.accounts.auth_services import resident_username
 from shequ.accounts.models import Post, User, UserKind
 from shequ.accounts.roles import Role
 from shequ.core.areas import area_create
@@ -21,10 +23,34 @@ from shequ.core.models import Area, AreaLevel, Organisation, OrganisationKind
 from shequ.core.pii import citizen_id_check_char
 
 #: The password every demo and test account gets (it satisfies the password policy).
-DEMO_PASSWORD = "Shequ-demo-2026"
+DEMO_PASSWORD = "Shequ-demo-2026"  # noqa: S105 - printed by the demo on purpose
 
-MOBILE_PREFIXES = ("130", "131", "132", "135", "136", "137", "138", "139", "150", "151", "152",
-                   "155", "157", "158", "159", "166", "177", "180", "181", "186", "187", "188", "189", "199")
+MOBILE_PREFIXES = (
+    "130",
+    "131",
+    "132",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "155",
+    "157",
+    "158",
+    "159",
+    "166",
+    "177",
+    "180",
+    "181",
+    "186",
+    "187",
+    "188",
+    "189",
+    "199",
+)
 
 
 def make_citizen_id(region_code: str, birth: date, seq: int, *, female: bool | None = None) -> str:
@@ -39,15 +65,15 @@ def make_mobile(rng: random.Random) -> str:
     return rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
 
 
-def make_birth(rng: random.Random, *, min_age: int = 18, max_age: int = 90, today: date | None = None) -> date:
-    today = today or date.today()
+def make_birth(
+    rng: random.Random, *, min_age: int = 18, max_age: int = 90, today: date | None = None
+) -> date:
+    today = today or timezone.localdate()
     days = rng.randrange(min_age * 365, max_age * 365)
     return today - timedelta(days=days)
 
 
-def make_area(
-    name: str, level: str, parent: Area | None, code: str | None = None, **kwargs: Any
-) -> Area:
+def make_area(name: str, level: str, parent: Area | None, code: str | None = None, **kwargs: Any) -> Area:
     return area_create(actor=None, name=name, level=level, parent=parent, code=code, audit=False, **kwargs)
 
 
@@ -67,20 +93,23 @@ def make_organisation(
     return org
 
 
-def make_staff(
+def staff_user(
     username: str,
-    role: str | None,
     *,
-    area: Area | None = None,
-    organisation: Organisation | None = None,
     display_name: str = "",
-    password: str = DEMO_PASSWORD,
+    password: str | None = DEMO_PASSWORD,
     totp_secret: str | None = None,
     phone: str | None = None,
     id_number: str | None = None,
     is_demo: bool = False,
     is_superuser: bool = False,
+    password_hash: str | None = None,
 ) -> User:
+    """An unsaved staff user (for ``bulk_create``); ``password=None`` makes an account that cannot log in.
+
+    ``password_hash`` is an already hashed password, so that many generated accounts do not
+    each pay for a slow hash.
+    """
     user = User(
         username=username,
         display_name=display_name or username,
@@ -95,13 +124,68 @@ def make_staff(
         user.id_number = id_number
     if totp_secret:
         user.totp_secret = totp_secret
-        from django.utils import timezone
-
         user.totp_confirmed_at = timezone.now()
-    user.set_password(password)
+    if password_hash is not None:
+        user.password = password_hash
+    elif password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    return user
+
+
+def make_staff(
+    username: str,
+    role: str | None,
+    *,
+    area: Area | None = None,
+    organisation: Organisation | None = None,
+    display_name: str = "",
+    password: str | None = DEMO_PASSWORD,
+    totp_secret: str | None = None,
+    phone: str | None = None,
+    id_number: str | None = None,
+    is_demo: bool = False,
+    is_superuser: bool = False,
+    password_hash: str | None = None,
+) -> User:
+    user = staff_user(
+        username,
+        display_name=display_name,
+        password=password,
+        totp_secret=totp_secret,
+        phone=phone,
+        id_number=id_number,
+        is_demo=is_demo,
+        is_superuser=is_superuser,
+        password_hash=password_hash,
+    )
     user.save()
     if role is not None:
         Post.objects.create(user=user, role=role, area=area, organisation=organisation)
+    return user
+
+
+def resident_user(
+    phone: str,
+    *,
+    home_area: Area | None,
+    display_name: str = "",
+    id_number: str | None = None,
+    is_demo: bool = False,
+) -> User:
+    """An unsaved resident (for ``bulk_create``); residents log in by SMS code, not by password."""
+    user = User(
+        username=resident_username(phone),
+        display_name=display_name,
+        kind=UserKind.RESIDENT,
+        home_area=home_area,
+        is_demo=is_demo,
+    )
+    user.phone = phone
+    if id_number:
+        user.id_number = id_number
+    user.set_unusable_password()
     return user
 
 
@@ -113,17 +197,9 @@ def make_resident(
     id_number: str | None = None,
     is_demo: bool = False,
 ) -> User:
-    user = User(
-        username=f"r{phone}",
-        display_name=display_name,
-        kind=UserKind.RESIDENT,
-        home_area=home_area,
-        is_demo=is_demo,
+    user = resident_user(
+        phone, home_area=home_area, display_name=display_name, id_number=id_number, is_demo=is_demo
     )
-    user.phone = phone
-    if id_number:
-        user.id_number = id_number
-    user.set_unusable_password()
     user.save()
     return user
 
@@ -161,23 +237,54 @@ def make_mini_city(*, is_demo: bool = False) -> MiniCity:
     district_b = make_area("秦淮区", AreaLevel.DISTRICT, city, code="320104", is_demo=is_demo)
     street_a = make_area("梅园新村街道", AreaLevel.STREET, district_a, code="320102002", is_demo=is_demo)
     street_b = make_area("夫子庙街道", AreaLevel.STREET, district_b, code="320104007", is_demo=is_demo)
-    community_a = make_area("大悲巷社区", AreaLevel.COMMUNITY, street_a, code="320102002001",
-                            urban_rural_code="111", is_demo=is_demo)
-    community_b = make_area("钓鱼台社区", AreaLevel.COMMUNITY, street_b, code="320104007001",
-                            urban_rural_code="111", is_demo=is_demo)
-    village_a = make_area("东湖村", AreaLevel.VILLAGE, street_a, code="320102002201",
-                          urban_rural_code="220", is_demo=is_demo)
+    community_a = make_area(
+        "大悲巷社区",
+        AreaLevel.COMMUNITY,
+        street_a,
+        code="320102002001",
+        urban_rural_code="111",
+        is_demo=is_demo,
+    )
+    community_b = make_area(
+        "钓鱼台社区",
+        AreaLevel.COMMUNITY,
+        street_b,
+        code="320104007001",
+        urban_rural_code="111",
+        is_demo=is_demo,
+    )
+    village_a = make_area(
+        "东湖村", AreaLevel.VILLAGE, street_a, code="320102002201", urban_rural_code="220", is_demo=is_demo
+    )
     grid_a = make_area("大悲巷第一网格", AreaLevel.GRID, community_a, is_demo=is_demo)
     grid_b = make_area("钓鱼台第一网格", AreaLevel.GRID, community_b, is_demo=is_demo)
-    dept_a = make_organisation("玄武区城市管理局", home_area=district_a, generic_unit="城市管理局", is_demo=is_demo)
-    dept_b = make_organisation("秦淮区城市管理局", home_area=district_b, generic_unit="城市管理局", is_demo=is_demo)
+    dept_a = make_organisation(
+        "玄武区城市管理局", home_area=district_a, generic_unit="城市管理局", is_demo=is_demo
+    )
+    dept_b = make_organisation(
+        "秦淮区城市管理局", home_area=district_b, generic_unit="城市管理局", is_demo=is_demo
+    )
     provider_a = make_organisation(
-        "玄武区颐养服务中心", home_area=district_a, kind=OrganisationKind.PROVIDER, served=[street_a], is_demo=is_demo
+        "玄武区颐养服务中心",
+        home_area=district_a,
+        kind=OrganisationKind.PROVIDER,
+        served=[street_a],
+        is_demo=is_demo,
     )
     return MiniCity(
-        city=city, district_a=district_a, district_b=district_b, street_a=street_a, street_b=street_b,
-        community_a=community_a, community_b=community_b, village_a=village_a, grid_a=grid_a, grid_b=grid_b,
-        dept_a=dept_a, dept_b=dept_b, provider_a=provider_a,
+        city=city,
+        district_a=district_a,
+        district_b=district_b,
+        street_a=street_a,
+        street_b=street_b,
+        community_a=community_a,
+        community_b=community_b,
+        village_a=village_a,
+        grid_a=grid_a,
+        grid_b=grid_b,
+        dept_a=dept_a,
+        dept_b=dept_b,
+        provider_a=provider_a,
     )
 
 
@@ -204,4 +311,6 @@ def make_persona(mini: MiniCity, role: str, *, side: str = "a", totp_secret: str
         kwargs["organisation"] = place
     else:
         kwargs["area"] = place
-    return make_staff(f"{role}_{side}", role, totp_secret=totp_secret, display_name=f"{role}-{side}", **kwargs)
+    return make_staff(
+        f"{role}_{side}", role, totp_secret=totp_secret, display_name=f"{role}-{side}", **kwargs
+    )
