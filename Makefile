@@ -41,13 +41,15 @@ chromium:
 ## make check — lint, types and migrations (CI runs it before the tests)
 check: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check src config tests bench
+	$(BIN)/ruff format --check src config tests bench scripts
 	$(BIN)/mypy src config
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python scripts/check_messages.py
 
-messages:
-	cd src/shequ && ../../$(BIN)/python ../../manage.py makemessages -l en --no-location --ignore=tests
-	$(MANAGE) compilemessages -l en
+messages: install-dev
+	$(MANAGE) makemessages -l en --no-location --no-obsolete -i ".venv/*" -i "var/*" -i "*/tests/*" -i "tests/*" \
+	  -i "bench/*" -i "scripts/*"
+	$(MANAGE) compilemessages -l en -i .venv
 
 bench: install-dev
 	$(BIN)/python bench/run.py
