@@ -1,0 +1,100 @@
+"""The targets of 宁委发〔2018〕25号 一（三）."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from .spec import G_TARGET, NJ_DATE, NJ_TARGETS, UP, D, R, RuleSpec
+
+SPECS: tuple[RuleSpec, ...] = (
+    # ---- targets (一（三）)
+    RuleSpec(
+        "target.self_governance_compliance",
+        _("居（村）委会依法自治达标率"),
+        G_TARGET,
+        "比例",
+        R,
+        UP,
+        D("0.98"),
+        NJ_TARGETS + "：“居（村）委会依法自治达标率达98%以上”",
+        valid_from=NJ_DATE,
+    ),
+    RuleSpec(
+        "target.grid_coverage",
+        _("网格化管理服务覆盖率"),
+        G_TARGET,
+        "比例",
+        R,
+        UP,
+        D(1),
+        NJ_TARGETS + "：“网格化管理服务覆盖率达100%”",
+        valid_from=NJ_DATE,
+        note="社区全部常住户均位于配有专职网格员的网格内，计为覆盖。",
+    ),
+    RuleSpec(
+        "target.facility_compliance",
+        _("社区综合服务设施、基本公共服务功能配置达标率"),
+        G_TARGET,
+        "比例",
+        R,
+        UP,
+        D("0.98"),
+        NJ_TARGETS + "：“社区综合服务设施、基本公共服务功能配置达标率达 98%以上”",
+        valid_from=NJ_DATE,
+    ),
+    RuleSpec(
+        "target.certified_social_workers.urban",
+        _("城市社区专职工作者持证社工占比"),
+        G_TARGET,
+        "比例",
+        R,
+        UP,
+        D("0.65"),
+        NJ_TARGETS + "：“城市社区专职工作者中持有国家社会工作者职业水平证书占比达 65%以上”",
+        valid_from=NJ_DATE,
+    ),
+    RuleSpec(
+        "target.certified_social_workers.rural",
+        _("农村社区专职工作者持证社工占比"),
+        G_TARGET,
+        "比例",
+        R,
+        UP,
+        D("0.45"),
+        NJ_TARGETS + "：“农村社区达 45%以上”",
+        valid_from=NJ_DATE,
+    ),
+    RuleSpec(
+        "target.public_security_sense",
+        _("公众安全感"),
+        G_TARGET,
+        "比例",
+        R,
+        UP,
+        D("0.94"),
+        NJ_TARGETS + "：“公众安全感达 94%以上”",
+        valid_from=NJ_DATE,
+    ),
+    RuleSpec(
+        "target.harmonious_community.urban",
+        _("城市和谐社区建设达标率"),
+        G_TARGET,
+        "比例",
+        R,
+        UP,
+        D("0.98"),
+        NJ_TARGETS + "：“城乡和谐社区建设达标率分别达 98%、96%以上”",
+        valid_from=NJ_DATE,
+    ),
+    RuleSpec(
+        "target.harmonious_community.rural",
+        _("农村和谐社区建设达标率"),
+        G_TARGET,
+        "比例",
+        R,
+        UP,
+        D("0.96"),
+        NJ_TARGETS + "：“城乡和谐社区建设达标率分别达 98%、96%以上”",
+        valid_from=NJ_DATE,
+    ),
+)
