@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
-from .models import ApiToken
+from . import selectors
 
 TOKEN_PREFIX = "sq_"  # noqa: S105 - a public marker, not a secret
 
@@ -28,15 +28,12 @@ class BearerToken(HttpBearer):
         if not token.startswith(TOKEN_PREFIX):
             return None
         now = timezone.now()
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(key_digest=digest_token(token), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
+        found = selectors.api_token_by_digest(digest_token(token))
         if found is None or (found.expires_at is not None and found.expires_at <= now):
             return None
-        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        from .services import api_token_touch  # services imports this module's helpers
+
+        api_token_touch(token=found, now=now)
         request.user = found.user
         return found.user
 

@@ -24,7 +24,7 @@ from shequ.core.access import area_q, get_or_404, scope_of
 from shequ.core.models import Area
 from shequ.core.pii import IdDocType, PIIKind, Sealed, lookup_candidates, parse_citizen_id, reveal
 
-from .models import Post, User, UserKind
+from .models import ApiToken, Post, User, UserKind
 
 #: The fields a user page may reveal, with their labels.
 REVEALABLE_FIELDS: dict[str, Any] = {
@@ -45,6 +45,31 @@ def current_posts_qs() -> QuerySet[Post]:
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
         .select_related("area", "organisation")
         .order_by("id")
+    )
+
+
+def pending_login_user(user_id: Any) -> User | None:
+    """The active staff account a half-finished login (password checked, TOTP to come) names.
+
+    Nobody is logged in yet, so there is no actor to scope by: the id comes from the server-side
+    session that the password step wrote, never from the request.
+    """
+    try:
+        pk = int(user_id or 0)
+    except (TypeError, ValueError):
+        return None
+    return User.objects.filter(pk=pk, kind=UserKind.STAFF, is_active=True).first()
+
+
+def api_token_by_digest(key_digest: str) -> ApiToken | None:
+    """The unrevoked token of an active user with this digest (expiry is the caller's to check).
+
+    The bearer is not known until the token is, so there is no actor to scope by.
+    """
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(key_digest=key_digest, revoked_at__isnull=True, user__is_active=True)
+        .first()
     )
 
 

@@ -139,3 +139,10 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     record(actor=actor, action="api_token.revoke", obj=token)
+
+
+def api_token_touch(*, token: ApiToken, now: datetime) -> None:
+    """Note when a token was last used, at most once a minute (bookkeeping: no audit entry)."""
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

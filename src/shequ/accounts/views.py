@@ -28,6 +28,7 @@ from shequ.core.middleware import client_ip
 from shequ.core.pii import mask_phone
 
 from . import auth_services as auth
+from . import selectors
 from .forms import PasswordChangeForm, ResidentCodeForm, ResidentPhoneForm, StaffLoginForm, TotpCodeForm
 from .middleware import EXPIRED_KEY, LAST_SEEN_KEY
 from .models import User, UserKind
@@ -81,7 +82,7 @@ def _pending(request: HttpRequest, stage: str) -> tuple[User | None, dict[str, A
         request.session.pop(PENDING_KEY, None)
         messages.warning(request, _("登录已超时，请重新输入用户名和密码。"))
         return None, {}
-    user = User.objects.filter(pk=int(data.get("uid") or 0), kind=UserKind.STAFF, is_active=True).first()
+    user = selectors.pending_login_user(data.get("uid"))
     if user is None:
         request.session.pop(PENDING_KEY, None)
         return None, {}

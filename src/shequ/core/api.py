@@ -1,8 +1,9 @@
 """Kernel API: the area tree (scoped to the caller) and its adjustments.
 
 Every operation with an ``{area_id}`` declares ``x-scoped-model: core.Area``; an id outside
-the caller's areas answers 404.  Writes need ``core.manage_areas`` (403 without it) and a
-writable scope over every area involved.
+the caller's areas answers 404.  An area id in a request body that does not exist or lies
+outside the caller's areas answers the same 400 on its field.  Writes need
+``core.manage_areas`` (403 without it) and a writable scope over every area involved.
 """
 
 from __future__ import annotations
@@ -149,13 +150,31 @@ def _change_out(c: AreaChange) -> AreaChangeOut:
     )
 
 
-def _existing_area(area_id: int | None, field: str) -> Area | None:
-    """An area named in a request body: unknown → 400 on that field (scope is checked by the service)."""
+def _statistical_parent(user: Any, area_id: int | None) -> Area | None:
+    """A statistical parent named in a request body: any current division (public facts)."""
+    authorize_area_write(user)
     if area_id is None:
         return None
-    area = Area.objects.filter(pk=area_id).first()
+    area = selectors.statistical_area(area_id)
     if area is None:
-        raise ValidationError({field: _("编号为%(id)s的区域不存在。") % {"id": area_id}})
+        raise ValidationError({"stat_parent_id": _("编号为%(id)s的区划不存在或已撤销。") % {"id": area_id}})
+    return area
+
+
+def _existing_area(user: Any, area_id: int | None, field: str) -> Area | None:
+    """An area named in a request body, among the caller's areas.
+
+    An id that does not exist and an id outside the caller's areas get the same 400 on that
+    field, so that the answer does not tell which ids exist elsewhere.  A caller without the
+    permission to manage areas gets 403 first; whether the caller may write there is still
+    checked by the service.
+    """
+    authorize_area_write(user)
+    if area_id is None:
+        return None
+    area = selectors.area_visible_to(user, area_id)
+    if area is None:
+        raise ValidationError({field: _("编号为%(id)s的区域不存在或不在您的管辖范围内。") % {"id": area_id}})
     return area
 
 
@@ -286,8 +305,8 @@ def _no_nul(**values: Any) -> None:
 @router.post("/areas", response={201: AreaDetailOut, **ERRORS}, summary="设立区域")
 def create_area(request: HttpRequest, payload: AreaCreateIn) -> Status[AreaDetailOut]:
     _no_nul(name=payload.name, code=payload.code, document=payload.document)
-    parent = _existing_area(payload.parent_id, "parent_id")
-    stat_parent = _existing_area(payload.stat_parent_id, "stat_parent_id")
+    parent = _existing_area(request.user, payload.parent_id, "parent_id")
+    stat_parent = _statistical_parent(request.user, payload.stat_parent_id)
     if parent is not None:
         (parent,) = authorize_area_write(request.user, parent)
     else:
@@ -333,8 +352,8 @@ def patch_area(request: HttpRequest, area_id: AreaIdPath, payload: AreaPatchIn) 
 def move_area(request: HttpRequest, area_id: AreaIdPath, payload: MoveIn) -> AreaChangeOut:
     area = selectors.area_for(request.user, area_id)
     _no_nul(document=payload.document)
-    new_parent = _existing_area(payload.new_parent_id, "new_parent_id")
-    stat_parent = _existing_area(payload.stat_parent_id, "stat_parent_id")
+    new_parent = _existing_area(request.user, payload.new_parent_id, "new_parent_id")
+    stat_parent = _statistical_parent(request.user, payload.stat_parent_id)
     assert new_parent is not None
     change = area_move(
         actor=request.user,
@@ -356,7 +375,7 @@ def move_area(request: HttpRequest, area_id: AreaIdPath, payload: MoveIn) -> Are
 def merge_areas(request: HttpRequest, area_id: AreaIdPath, payload: MergeIn) -> AreaChangeOut:
     target = selectors.area_for(request.user, area_id)
     _no_nul(document=payload.document)
-    sources = [_existing_area(pk, "source_ids") for pk in payload.source_ids]
+    sources = [_existing_area(request.user, pk, "source_ids") for pk in payload.source_ids]
     change = area_merge(
         actor=request.user,
         sources=[s for s in sources if s is not None],

@@ -231,7 +231,7 @@ def calendar_days(request: HttpRequest, year: int | None = None) -> YearOut:
 @router.get("/calendar/days/{day}", response=DayOut, summary="某日的日历记录", openapi_extra=SCOPED_DAY)
 def calendar_day(request: HttpRequest, day: date) -> DayOut:
     _staff(request)
-    found = CalendarDay.objects.filter(date=day).first()
+    found = cal.calendar_day_get(day)
     if found is None:
         raise Http404
     return _day_out(found)
@@ -256,7 +256,7 @@ def delete_calendar_day(request: HttpRequest, day: date, reason: str = "") -> St
     user = _staff(request)
     if not user.has_perm(cal.PERMISSION):
         raise PermissionDenied(_("没有维护节假日日历的权限。"))
-    if not CalendarDay.objects.filter(date=day).exists():
+    if cal.calendar_day_get(day) is None:
         raise Http404
     cal.calendar_day_remove(actor=user, day=day, reason=reason)
     return Status(204, None)

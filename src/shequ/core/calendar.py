@@ -307,6 +307,14 @@ def year_is_configured(year: int) -> bool:
     return CalendarDay.objects.filter(date__year=year).exists()
 
 
+def calendar_day_get(day: date) -> CalendarDay | None:
+    """The calendar record of ``day`` (a holiday or a make-up working day), or None.
+
+    The calendar is national, the same for every user, so this read needs no scope.
+    """
+    return CalendarDay.objects.filter(date=day).first()
+
+
 # --------------------------------------------------------------------------- writing
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .access import get_or_404, scope, top_areas
-from .models import Area, AreaChange, AreaQuerySet
+from .access import area_q, get_or_404, scope, top_areas
+from .models import Area, AreaChange, AreaLevel, AreaQuerySet, JobHeartbeat
+
+STATISTICAL_LEVELS = (AreaLevel.CITY, AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.TOWN)
 
 
 def areas_visible_to(user: Any, *, current_only: bool = True) -> QuerySet[Area]:
@@ -22,6 +25,35 @@ def areas_visible_to(user: Any, *, current_only: bool = True) -> QuerySet[Area]:
 def area_for(user: Any, area_id: Any) -> Area:
     """One area the user covers (closed ones included), else 404."""
     return get_or_404(areas_visible_to(user, current_only=False), pk=area_id)
+
+
+def area_visible_to(user: Any, area_id: Any) -> Area | None:
+    """One area the user covers (closed ones included), else None — whether it exists elsewhere
+    or not at all, so that an answer built on this reveals nothing about other areas."""
+    return areas_visible_to(user, current_only=False).filter(pk=area_id).first()
+
+
+def statistical_area(area_id: Any) -> Area | None:
+    """A current district, zone or street by id, whoever asks, or None.
+
+    Only for naming a *statistical* parent: the published division tree is public, and a
+    statistical parent grants no access (scoping follows the managing parent), so a 江北新区
+    admin may name 浦口区 as the statistical parent of a street it manages.
+    """
+    try:
+        return Area.objects.current().filter(pk=int(area_id), level__in=STATISTICAL_LEVELS).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def area_choices(user: Any, *, levels: Iterable[str], limit: int = 500) -> list[Area]:
+    """Current areas the user covers at ``levels``, in tree order, for a menu (at most ``limit``)."""
+    return list(
+        Area.objects.current()
+        .filter(area_q(user, ""), level__in=list(levels))
+        .order_by("path")
+        .only("pk", "name", "depth")[:limit]
+    )
 
 
 def area_search(
@@ -105,3 +137,8 @@ def area_ancestors(user: Any, area: Area) -> list[tuple[Area, bool]]:
         )
     )
     return [(a, a.pk in visible) for a in ancestors]
+
+
+def job_heartbeat(name: str = "heartbeat") -> JobHeartbeat | None:
+    """The last beat of the background jobs (system status, the same for everyone)."""
+    return JobHeartbeat.objects.filter(name=name).first()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .models import JobHeartbeat
+from . import selectors
 
 
 @never_cache
@@ -24,7 +24,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         db_ok = False
     jobs: dict[str, object] = {"ok": False, "heartbeat_at": None, "age_seconds": None, "count": 0}
     if db_ok:
-        beat = JobHeartbeat.objects.filter(name="heartbeat").first()
+        beat = selectors.job_heartbeat()
         if beat is not None:
             age = (timezone.now() - beat.beat_at).total_seconds()
             jobs = {

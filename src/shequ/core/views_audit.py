@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from .access import scoped_object
 from .audit import record
 from .models import Area, AuditEntry
+from .selectors import area_visible_to
 from .selectors_audit import PAGE_SIZE, audit_entry_for, audit_search, require_view_audit
 
 #: The most rows one export may hold; a larger result asks the user to narrow the filters.
@@ -133,7 +134,7 @@ def audit_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
 def audit_export_record(*, actor: Any, fmt: str, filters: dict[str, Any], count: int) -> AuditEntry:
     """Exporting the audit log is itself recorded: who, which filters, how many rows."""
     area = filters.get("area")
-    area_obj = Area.objects.filter(pk=area).first() if area else None
+    area_obj = area_visible_to(actor, area) if area else None
     if area_obj is None:
         post = getattr(actor, "active_post", None)
         area_obj = getattr(post, "area", None)

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from shequ.console.decorators import staff_required
 
-from .access import area_q, require_area, scope_of, top_areas
+from .access import require_area, scope_of, top_areas
 from .forms_rules import JURISDICTION_LEVELS, RuleVersionForm
 from .models import Area
 from .rule_catalog import CATALOG
 from .rules import PERMISSION, rule_set, rules_overview
+from .selectors import area_choices
 
 
 def _current_area(request: HttpRequest) -> Area | None:
@@ -37,12 +38,7 @@ def _current_area(request: HttpRequest) -> Area | None:
 @require_GET
 def rule_list(request: HttpRequest) -> HttpResponse:
     area = _current_area(request)
-    choices = list(
-        Area.objects.current()
-        .filter(area_q(request.user, ""), level__in=JURISDICTION_LEVELS)
-        .order_by("path")
-        .only("pk", "name", "depth")[:500]
-    )
+    choices = area_choices(request.user, levels=JURISDICTION_LEVELS)
     context: dict[str, Any] = {
         "area": area,
         "groups": rules_overview(area),

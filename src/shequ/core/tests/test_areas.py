@@ -1,4 +1,4 @@
-"""The areas API and console pages: filters, detail, children, history, create, edit, adjustments."""
+"""The areas API: filters, detail, children, history, create, edit, adjustments (pages: test_area_pages)."""
 
 from __future__ import annotations
 
@@ -206,14 +206,75 @@ def test_create_refuses_bad_input(admin_client: Any, mini: Any, body: dict[str, 
     assert Area.objects.count() == count
 
 
-def test_create_under_a_parent_out_of_scope_is_404(admin_client: Any, mini: Any) -> None:
-    response = _json(
+def _unknown_area_id() -> int:
+    return (Area.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+
+
+def _same_answer(outside: Any, unknown: Any, outside_id: int, unknown_id: int) -> None:
+    """Both 400, and the bodies are the same once the id each names is swapped for the other."""
+    assert outside.status_code == unknown.status_code == 400, (outside.content, unknown.content)
+    text = json.dumps(outside.json(), ensure_ascii=False)
+    swapped = text.replace(f"编号为{outside_id}的", f"编号为{unknown_id}的")
+    assert swapped != text
+    assert json.loads(swapped) == unknown.json()
+
+
+def test_create_under_a_parent_out_of_scope_answers_as_if_unknown(admin_client: Any, mini: Any) -> None:
+    count = Area.objects.count()
+    unknown_id = _unknown_area_id()
+    body = {"name": "新社区", "level": "community", "code": "320104007009"}
+    outside = _json(admin_client, "post", "/api/v1/areas", {**body, "parent_id": mini.street_b.pk})
+    unknown = _json(admin_client, "post", "/api/v1/areas", {**body, "parent_id": unknown_id})
+    _same_answer(outside, unknown, mini.street_b.pk, unknown_id)
+    assert unknown.json()["errors"] == {
+        "parent_id": [f"编号为{unknown_id}的区域不存在或不在您的管辖范围内。"]
+    }
+    stat_unknown = _json(
         admin_client,
         "post",
         "/api/v1/areas",
-        {"name": "新社区", "level": "community", "parent_id": mini.street_b.pk, "code": "320104007009"},
+        {**body, "parent_id": mini.street_a.pk, "stat_parent_id": unknown_id},
     )
-    assert response.status_code == 404
+    assert stat_unknown.status_code == 400
+    assert set(stat_unknown.json()["errors"]) == {"stat_parent_id"}
+    assert Area.objects.count() == count
+
+
+def test_a_statistical_parent_outside_the_managed_areas_may_be_named(admin_client: Any, mini: Any) -> None:
+    """Like 江北新区 naming 浦口区: the statistical parent is a public fact and grants no access."""
+    created = _json(
+        admin_client,
+        "post",
+        "/api/v1/areas",
+        {
+            "name": "托管街道",
+            "level": "street",
+            "code": "320104099",
+            "parent_id": mini.district_a.pk,
+            "stat_parent_id": mini.district_b.pk,
+        },
+    )
+    assert created.status_code == 201, created.content
+    area = Area.objects.get(code="320104099")
+    assert area.parent_id == mini.district_a.pk
+    assert area.stat_parent_id == mini.district_b.pk
+    assert area.path.startswith(mini.district_a.path)
+
+
+def test_move_and_merge_with_an_area_out_of_scope_answer_as_if_unknown(admin_client: Any, mini: Any) -> None:
+    unknown_id = _unknown_area_id()
+    url = f"/api/v1/areas/{mini.street_a.pk}/move"
+    outside = _json(admin_client, "post", url, {"new_parent_id": mini.district_b.pk, "effective_on": _past()})
+    unknown = _json(admin_client, "post", url, {"new_parent_id": unknown_id, "effective_on": _past()})
+    _same_answer(outside, unknown, mini.district_b.pk, unknown_id)
+    assert set(unknown.json()["errors"]) == {"new_parent_id"}
+    url = f"/api/v1/areas/{mini.community_a.pk}/merge"
+    outside = _json(admin_client, "post", url, {"source_ids": [mini.community_b.pk], "effective_on": _past()})
+    unknown = _json(admin_client, "post", url, {"source_ids": [unknown_id], "effective_on": _past()})
+    _same_answer(outside, unknown, mini.community_b.pk, unknown_id)
+    assert set(unknown.json()["errors"]) == {"source_ids"}
+    assert Area.objects.get(pk=mini.street_a.pk).parent_id != mini.district_b.pk
+    assert not AreaChange.objects.exists()
 
 
 def test_create_needs_the_permission(client: Any, mini: Any, personas: dict[str, Any]) -> None:
@@ -225,6 +286,11 @@ def test_create_needs_the_permission(client: Any, mini: Any, personas: dict[str,
     client.force_login(personas["resident"])
     response = _json(
         client, "post", "/api/v1/areas", {"name": "网格", "level": "grid", "parent_id": mini.community_a.pk}
+    )
+    assert response.status_code == 403
+    # without the permission the answer is 403 whatever the body names
+    response = _json(
+        client, "post", "/api/v1/areas", {"name": "网格", "level": "grid", "parent_id": mini.community_b.pk}
     )
     assert response.status_code == 403
 
@@ -335,7 +401,8 @@ def test_merge_over_the_api_refuses(admin_client: Any, mini: Any) -> None:
     response = _json(
         admin_client, "post", url, {"source_ids": [mini.community_b.pk], "effective_on": _past()}
     )
-    assert response.status_code == 404
+    assert response.status_code == 400
+    assert "source_ids" in response.json()["errors"]
     response = _json(
         admin_client, "post", url, {"source_ids": [mini.village_a.pk], "effective_on": "2026-13-01"}
     )
@@ -400,116 +467,3 @@ def test_every_area_operation_with_an_id_declares_its_model(client: Any) -> None
         if path.startswith("/api/v1/areas/{area_id}"):
             for method, operation in operations.items():
                 assert operation.get("x-scoped-model") == "core.Area", (method, path)
-
-
-# --------------------------------------------------------------------------- pages
-
-
-def test_tree_page_starts_at_the_users_top_areas(
-    client: Any, mini: Any, personas: dict[str, Any], django_assert_max_num_queries: Any
-) -> None:
-    client.force_login(personas[Role.STREET_STAFF])
-    for i in range(12):
-        make_area(f"梅园第{i}网格", AreaLevel.GRID, mini.community_a)
-    with django_assert_max_num_queries(14):
-        response = client.get("/console/areas/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "梅园新村街道" in html
-    assert "大悲巷社区" in html
-    assert "东湖村" in html
-    assert "夫子庙街道" not in html
-    assert "钓鱼台社区" not in html
-    assert "居民委员会" in html
-    assert "村民委员会" in html
-    section = response.context["sections"][0]
-    community = next(c for c in section["children"] if c.pk == mini.community_a.pk)
-    assert community.n_children == 13
-    assert community.n_posts == 3  # community worker, head and supervision member
-
-
-def test_tree_page_query_count_is_flat(
-    client: Any, mini: Any, personas: dict[str, Any], django_assert_max_num_queries: Any
-) -> None:
-    client.force_login(personas[Role.CITY_ADMIN])
-    for i in range(15):
-        make_area(f"区{i}", AreaLevel.DISTRICT, mini.city, code=f"3201{20 + i}")
-    with django_assert_max_num_queries(14):
-        response = client.get("/console/areas/")
-    assert response.status_code == 200
-    assert response.content.decode().count('class="area-row') == 17
-
-
-def test_detail_page_shows_children_and_history(
-    client: Any, mini: Any, personas: dict[str, Any], django_assert_max_num_queries: Any
-) -> None:
-    admin = personas[Role.DISTRICT_ADMIN]
-    client.force_login(admin)
-    _json(client, "patch", f"/api/v1/areas/{mini.community_a.pk}", {"name": "大悲巷新社区"})
-    for i in range(8):
-        make_area(f"网格{i}", AreaLevel.GRID, mini.community_a)
-    with django_assert_max_num_queries(18):
-        response = client.get(f"/console/areas/{mini.community_a.pk}/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "区划调整历史" in html
-    assert "更名" in html
-    assert "大悲巷社区 → 大悲巷新社区" in html
-    assert "大悲巷第一网格" in html
-    assert f"/console/areas/{mini.community_a.pk}/edit/" in html
-    assert client.get(f"/console/areas/{mini.community_b.pk}/").status_code == 404
-
-
-def test_detail_page_for_a_reader_has_no_edit_link(client: Any, mini: Any, personas: dict[str, Any]) -> None:
-    client.force_login(personas[Role.COMMUNITY_WORKER])
-    response = client.get(f"/console/areas/{mini.community_a.pk}/")
-    assert response.status_code == 200
-    assert "/edit/" not in response.content.decode()
-    assert client.get(f"/console/areas/{mini.community_a.pk}/edit/").status_code == 403
-    assert client.get(f"/console/areas/{mini.street_a.pk}/").status_code == 404
-
-
-def test_edit_form(client: Any, mini: Any, personas: dict[str, Any]) -> None:
-    client.force_login(personas[Role.DISTRICT_ADMIN])
-    url = f"/console/areas/{mini.community_a.pk}/edit/"
-    assert client.get(url).status_code == 200
-    response = client.post(
-        url,
-        {
-            "name": "大悲巷社区",
-            "urban_rural_code": "111",
-            "heavy_load": "",
-            "rural_override": "",
-            "boundary": json.dumps(BOWTIE),
-        },
-    )
-    assert response.status_code == 400
-    assert "边界多边形无效" in response.content.decode()
-    response = client.post(url, {"name": "", "boundary": "{not json"})
-    html = response.content.decode()
-    assert "请填写名称。" in html
-    assert "边界不是有效的JSON。" in html
-    response = client.post(
-        url,
-        {
-            "name": "大悲巷社区",
-            "urban_rural_code": "112",
-            "heavy_load": "old_estate",
-            "rural_override": "rural",
-            "boundary": json.dumps(SQUARE),
-            "reason": "普查更正",
-        },
-    )
-    assert response.status_code == 302
-    area = Area.objects.get(pk=mini.community_a.pk)
-    assert (area.urban_rural_code, area.heavy_load, area.rural_override) == ("112", "old_estate", True)
-    assert area.boundary is not None
-    assert area.boundary["type"] == "Polygon"
-    entry = AuditEntry.objects.filter(action="area.update", object_id=str(area.pk)).get()
-    assert entry.reason == "普查更正"
-    assert client.get(f"/console/areas/{mini.community_b.pk}/edit/").status_code == 404
-
-
-def test_resident_is_sent_to_the_portal(client: Any, mini: Any, personas: dict[str, Any]) -> None:
-    client.force_login(personas["resident"])
-    assert client.get("/console/areas/").status_code == 302
