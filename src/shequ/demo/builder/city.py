@@ -1,46 +1,35 @@
-"""The demo city: 南京市 with its real districts and streets, generated communities, grids and people.
-
-Deterministic: a fixed seed drives every choice, and dates are relative to today.  The
-city, districts, 江北新区 and the streets go through :func:`shequ.core.areas.area_create`
-(via the shared factories); communities, villages and grids are written with
-``bulk_create`` (one audit entry per batch), so that the city scale builds in seconds.
-"""
+"""Building the city: the tree, committees, organisations, accounts and people."""
 
 from __future__ import annotations
 
 import random
-import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import connection, models, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from faker import Faker
 
-from shequ.accounts.models import Post, User, UserKind
+from shequ.accounts.models import Post, User
 from shequ.accounts.roles import Role
 from shequ.core.audit import record, record_batch
 from shequ.core.models import (
     Area,
     AreaLevel,
-    AuditEntry,
     CommitteeType,
     HeavyLoadKind,
     Organisation,
     OrganisationKind,
     PlatformFlag,
 )
-from shequ.core.pii import PIIKind, lookup_candidates
 from shequ.core.rules import seed_area_rules
 
-from .divisions import JIANGBEI_NAME, CityDivisions, city_divisions, jiangbei_street_codes
-from .factories import (
+from ..divisions import JIANGBEI_NAME, CityDivisions, city_divisions, jiangbei_street_codes
+from ..factories import (
     DEMO_PASSWORD,
     make_area,
     make_birth,
@@ -53,176 +42,28 @@ from .factories import (
     resident_user,
     staff_user,
 )
-
-SEED = 20260522
-FLAG_KEY = "demo_city"
-SCALES = ("small", "city")
-BATCH = 2000
-
-# --------------------------------------------------------------------------- profiles
-
-#: How a district's streets look: "urban" 主城, "suburban" 新城, "outer" 远郊.
-DISTRICT_PROFILE: dict[str, str] = {
-    "320102": "urban",
-    "320104": "urban",
-    "320105": "urban",
-    "320106": "urban",
-    "320111": "suburban",
-    "320113": "suburban",
-    "320114": "suburban",
-    "320115": "suburban",
-    "320116": "outer",
-    "320117": "outer",
-    "320118": "outer",
-}
-
-
-@dataclass(frozen=True)
-class Profile:
-    communities: tuple[int, int]
-    villages: tuple[int, int]
-    community_grids: tuple[int, int]
-    village_grids: tuple[int, int]
-
-
-PROFILES: dict[str, dict[str, Profile]] = {
-    "small": {
-        "urban": Profile((5, 7), (0, 0), (3, 6), (3, 5)),
-        "suburban": Profile((4, 6), (1, 3), (3, 6), (3, 5)),
-        "outer": Profile((2, 3), (3, 5), (3, 5), (3, 5)),
-        "town": Profile((1, 2), (4, 6), (3, 5), (3, 4)),
-    },
-    "city": {
-        "urban": Profile((9, 15), (0, 0), (8, 12), (6, 10)),
-        "suburban": Profile((8, 13), (2, 5), (8, 12), (6, 10)),
-        "outer": Profile((3, 5), (5, 10), (8, 12), (6, 10)),
-        "town": Profile((1, 2), (7, 12), (8, 12), (6, 10)),
-    },
-}
-
-#: Small scale: the streets that get communities, across urban, suburban, 江北新区 and rural towns.
-SMALL_STREETS = (
-    "320102002",  # 玄武区 梅园新村街道
-    "320104002",  # 秦淮区 夫子庙街道
-    "320106003",  # 鼓楼区 湖南路街道 (the accounts live here)
-    "320111001",  # 浦口区 泰山街道, managed by 江北新区
-    "320116010",  # 六合区 大厂街道, managed by 江北新区
-    "320115001",  # 江宁区 东山街道
-    "320116110",  # 六合区 竹镇镇
-    "320117101",  # 溧水区 白马镇
+from .accounts import ACCOUNT_SPECS, RESIDENT_PHONE, TOTP_ROLES, DemoAccount, demo_accounts
+from .bulk import _bulk_create_areas, _chunks, _street_unit_name, _unit_name
+from .guard import DemoRefused, check_database_is_demo, demo_state
+from .plan import (
+    BATCH,
+    CITY_UNITS,
+    COMMUNITY_FIRST,
+    COMMUNITY_SECOND,
+    DISTRICT_PROFILE,
+    DISTRICT_UNITS,
+    FLAG_KEY,
+    HOME_STREET,
+    PROFILES,
+    PROVIDER_DISTRICTS,
+    SCALES,
+    SEED,
+    SMALL_STREETS,
+    STREET_UNITS,
+    VILLAGE_FIRST,
+    VILLAGE_SECOND,
+    cn_number,
 )
-HOME_STREET = "320106003"
-PROVIDER_DISTRICTS = ("320106", "320102", "320116")
-
-#: Generic units that cases are dispatched to (after the appeal categories' responsible units).
-DISTRICT_UNITS = (
-    "城市管理局",
-    "生态环境局",
-    "农业农村局",
-    "绿化园林局",
-    "住房和城乡建设局",
-    "水务局",
-    "房产局",
-    "市场监督管理局",
-    "公安分局",
-    "消防救援大队",
-    "公安交通管理大队",
-    "民政局",
-    "卫生健康委员会",
-    "人力资源和社会保障局",
-    "教育局",
-    "文化和旅游局",
-)
-CITY_UNITS = ("水务局",)
-STREET_UNITS = ("街道综合行政执法队", "司法所")
-
-COMMUNITY_FIRST = "金银翠桃梅兰竹松龙凤长新青锦华安康和平宁泰丰文德明东西南春秋"
-COMMUNITY_SECOND = "园苑山河湖桥港塘林庄湾城门岗坊里营洲岭泉"
-VILLAGE_FIRST = "王张李刘陈杨赵黄周吴徐孙朱马胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭"
-VILLAGE_SECOND = ("庄", "圩", "岗", "桥", "湾", "店", "集", "坝", "营", "塘", "家", "墩")
-CN_DIGITS = "零一二三四五六七八九"
-
-
-def cn_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (up to 99)."""
-    if n < 10:
-        return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
-
-
-# --------------------------------------------------------------------------- accounts
-
-
-@dataclass(frozen=True)
-class AccountSpec:
-    role: str
-    username: str
-
-
-ACCOUNT_SPECS: tuple[AccountSpec, ...] = (
-    AccountSpec(Role.GRID_WORKER, "wanggeyuan"),
-    AccountSpec(Role.GRID_LEADER, "wanggezhang"),
-    AccountSpec(Role.COMMUNITY_WORKER, "shegong"),
-    AccountSpec(Role.COMMUNITY_HEAD, "shequ"),
-    AccountSpec(Role.STREET_STAFF, "jiedao"),
-    AccountSpec(Role.DEPARTMENT_HANDLER, "bumen"),
-    AccountSpec(Role.DISTRICT_ADMIN, "quji"),
-    AccountSpec(Role.CITY_ADMIN, "shiji"),
-    AccountSpec(Role.SUPERVISION_MEMBER, "jiandu"),
-    AccountSpec(Role.PROVIDER_STAFF, "fuwushang"),
-    AccountSpec(Role.SYSTEM_ADMIN, "admin"),
-)
-TOTP_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.CITY_ADMIN, Role.SYSTEM_ADMIN})
-RESIDENT_PHONE = "13951000001"
-
-
-@dataclass
-class DemoAccount:
-    role: str
-    username: str
-    password: str
-    place: str
-    totp_secret: str = ""
-    note: str = ""
-
-
-# --------------------------------------------------------------------------- errors and state
-
-
-class DemoRefused(Exception):
-    """The database is not one the demo may write to."""
-
-
-def demo_state() -> dict[str, Any] | None:
-    flag = PlatformFlag.objects.filter(key=FLAG_KEY).first()
-    return dict(flag.value) if flag is not None else None
-
-
-def non_demo_counts() -> dict[str, int]:
-    counts = {
-        "areas": Area.objects.filter(is_demo=False).count(),
-        "organisations": Organisation.objects.filter(is_demo=False).count(),
-        "users": User.objects.filter(is_demo=False).count(),
-    }
-    return {k: v for k, v in counts.items() if v}
-
-
-def check_database_is_demo() -> None:
-    """Refuse production settings and any database that holds data not made by the demo."""
-    module = getattr(settings, "SETTINGS_MODULE", "") or ""
-    if module.endswith(".prod"):
-        raise DemoRefused(_("演示城市不能在生产配置（%(module)s）下生成。") % {"module": module})
-    found = non_demo_counts()
-    if found:
-        detail = "、".join(f"{k} {v}" for k, v in found.items())
-        raise DemoRefused(
-            _("数据库中已有非演示数据（%(detail)s），演示城市拒绝写入。请使用一个空数据库。")
-            % {"detail": detail}
-        )
-
-
-# --------------------------------------------------------------------------- the build
 
 
 @dataclass
@@ -609,65 +450,6 @@ class _Builder:
         self._count("posts", len(post_rows))
 
 
-def _unit_name(home: str, unit: str) -> str:
-    if unit == "公安分局":
-        short = home[:-1] if home.endswith("区") else home
-        return f"南京市公安局{short}分局"
-    return f"{home}{unit}"
-
-
-def _street_unit_name(street: Area, unit: str) -> str:
-    short = street.name
-    for suffix in ("街道", "镇"):
-        if short.endswith(suffix):
-            short = short[: -len(suffix)]
-            break
-    kind = "镇" if street.level == AreaLevel.TOWN else "街道"
-    if unit.startswith("街道"):
-        return f"{short}{kind}{unit[2:]}"
-    return f"{short}{unit}"
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _write_paths(areas: Sequence[Area]) -> None:
-    """Store computed paths with one prepared UPDATE run over many rows (faster than bulk_update)."""
-    qn = connection.ops.quote_name
-    sql = (
-        f"UPDATE {qn(Area._meta.db_table)} SET {qn('path')} = %s, {qn('depth')} = %s "  # noqa: S608
-        f"WHERE {qn('id')} = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [(a.path, a.depth, a.pk) for a in areas])
-
-
-def _bulk_create_areas(pending: list[Area], *, action: str, area: Area) -> list[Area]:
-    """Insert areas whose parents exist, then set ``path`` and ``depth`` from the new ids."""
-    created: list[Area] = []
-    for chunk in _chunks(pending, BATCH):
-        batch = Area.objects.bulk_create(chunk)
-        for row in batch:
-            parent = row.parent
-            assert parent is not None
-            assert row.pk is not None
-            row.path = f"{parent.path}{row.pk}/"
-            row.depth = parent.depth + 1
-        _write_paths(batch)
-        record_batch(
-            actor=None,
-            action=action,
-            object_type="core.area",
-            object_ids=[a.pk for a in batch],
-            area=area,
-            reason=_("生成演示城市：社区、村与网格"),
-        )
-        created.extend(batch)
-    return created
-
-
 def build_demo_city(*, scale: str = "small", seed: int = SEED, today: date | None = None) -> BuildResult:
     """Build the demo city into an empty (or demo-only, already wiped) database."""
     check_database_is_demo()
@@ -701,134 +483,3 @@ def build_demo_city(*, scale: str = "small", seed: int = SEED, today: date | Non
 
 
 # --------------------------------------------------------------------------- wiping
-
-
-def _delete_all(queryset: models.QuerySet[Any], *, depth: int = 0) -> int:
-    """Delete rows, first deleting whatever protects them (never audit entries)."""
-    if depth > 8:
-        raise DemoRefused(_("演示数据之间的依赖过深，无法清除。"))
-    deleted = 0
-    for _attempt in range(10):
-        try:
-            return deleted + queryset.delete()[0]
-        except (ProtectedError, RestrictedError) as exc:
-            blockers: Iterable[Any] = (
-                exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
-            )
-            by_model: dict[type[models.Model], list[Any]] = {}
-            for obj in blockers:
-                by_model.setdefault(type(obj), []).append(obj.pk)
-            for model, pks in by_model.items():
-                if model is AuditEntry:
-                    raise
-                deleted += _delete_all(model._default_manager.filter(pk__in=pks), depth=depth + 1)
-    return deleted + queryset.delete()[0]
-
-
-def wipe_demo_data() -> int:
-    """Remove everything the demo made (audit entries stay: they are append-only)."""
-    check_database_is_demo()
-    with transaction.atomic():
-        deleted = _delete_all(User.objects.filter(is_demo=True))
-        deleted += _delete_all(Organisation.objects.filter(is_demo=True))
-        max_depth = Area.objects.filter(is_demo=True).aggregate(m=models.Max("depth"))["m"]
-        for depth in range(max_depth if max_depth is not None else -1, -1, -1):
-            deleted += _delete_all(Area.objects.filter(is_demo=True, depth=depth))
-        PlatformFlag.objects.filter(key=FLAG_KEY).delete()
-        record(actor=None, action="demo.wipe", changes={"rows": deleted}, reason=_("清除演示城市"))
-    return deleted
-
-
-# --------------------------------------------------------------------------- the accounts table
-
-
-def demo_accounts() -> list[DemoAccount]:
-    """One account per role, read back from the database (so a rerun prints the same table)."""
-    users = {
-        u.username: u
-        for u in User.objects.filter(
-            username__in=[s.username for s in ACCOUNT_SPECS], is_demo=True
-        ).prefetch_related("posts__area", "posts__organisation")
-    }
-    accounts: list[DemoAccount] = []
-    for spec in ACCOUNT_SPECS:
-        user = users.get(spec.username)
-        if user is None:
-            continue
-        post = next(iter(user.posts.all()), None)
-        place = post.scope_label if post is not None else str(_("全平台"))
-        if post is not None and post.area is not None:
-            place = area_label(post.area)
-        if spec.role == Role.SYSTEM_ADMIN:
-            place = str(_("全平台"))
-        secret = user.totp_secret.plaintext_for_processing() if user.totp_secret else ""
-        accounts.append(
-            DemoAccount(
-                role=str(Role(spec.role).label),
-                username=spec.username,
-                password=DEMO_PASSWORD,
-                place=place,
-                totp_secret=secret,
-                note=_("当前动态口令：python manage.py totp_code %(user)s") % {"user": spec.username}
-                if secret
-                else "",
-            )
-        )
-    resident = (
-        User.objects.filter(
-            kind=UserKind.RESIDENT,
-            is_demo=True,
-            phone_digest__in=lookup_candidates(PIIKind.PHONE, RESIDENT_PHONE),
-        )
-        .select_related("home_area")
-        .first()
-    )
-    if resident is not None:
-        accounts.append(
-            DemoAccount(
-                role=str(_("居民")),
-                username=RESIDENT_PHONE,
-                password=str(_("（短信验证码）")),
-                place=area_label(resident.home_area) if resident.home_area else "",
-                note=_("用短信验证码登录；验证码显示在演示控制台"),
-            )
-        )
-    return accounts
-
-
-def area_label(area: Area) -> str:
-    """ "鼓楼区 / 湖南路街道 / 竹苑社区": the managing chain below the city."""
-    chain = [a.name for a in area.ancestors() if a.level != AreaLevel.CITY]
-    return " / ".join([*chain, area.name])
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
-def format_accounts(accounts: Sequence[DemoAccount]) -> str:
-    headers = [_("角色"), _("用户名"), _("密码"), _("区域/单位"), _("动态口令密钥 / 说明")]
-    rows = [
-        [a.role, a.username, a.password, a.place, "  ".join(x for x in (a.totp_secret, a.note) if x)]
-        for a in accounts
-    ]
-    widths = [max(_width(str(r[i])) for r in [headers, *rows]) for i in range(len(headers) - 1)]
-    lines: list[str] = []
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(_pad(str(c), w) for c, w in zip(cells, widths, strict=False)) + "  " + str(cells[-1])
-
-    lines.append(line(headers))
-    lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 20)
-    lines.extend(line(r) for r in rows)
-    return "\n".join(lines)
-
-
-def print_accounts(write: Callable[[str], Any]) -> None:
-    accounts = demo_accounts()
-    write(str(_("演示账户（密码均为 %(pw)s）：")) % {"pw": DEMO_PASSWORD})
-    write(format_accounts(accounts))
