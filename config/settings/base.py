@@ -124,7 +124,7 @@ SHEQU_SMS_CODE_TTL_SECONDS = env_int("SHEQU_SMS_CODE_TTL_SECONDS", 300, minimum=
 SHEQU_SMS_RESEND_SECONDS = env_int("SHEQU_SMS_RESEND_SECONDS", 60, minimum=10)
 SHEQU_SMS_BACKEND = env_str("SHEQU_SMS_BACKEND", "shequ.integration.sms.ConsoleSMSBackend")
 
-# Personal data protection (core/pii.py).
+# Personal data protection (core/pii/).
 SHEQU_DATA_KEY = env_str("SHEQU_DATA_KEY", required=True)
 SHEQU_DATA_KEYS_PREVIOUS = env_list("SHEQU_DATA_KEYS_PREVIOUS", [])
 SHEQU_CRYPTO_SUITE = env_choice("SHEQU_CRYPTO_SUITE", "sm4", {"sm4", "aes"})
