@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import beat_init
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
@@ -65,6 +66,10 @@ def _configure_broker(sender: Celery, **_: object) -> None:
         "heartbeat": {
             "task": "shequ.core.tasks.heartbeat",
             "schedule": float(settings.SHEQU_HEARTBEAT_SECONDS),
+        },
+        "purge-expired-audit": {
+            "task": "shequ.core.tasks.purge_expired_audit",
+            "schedule": crontab(hour=3, minute=17),
         },
     }
 

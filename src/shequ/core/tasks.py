@@ -21,3 +21,11 @@ def heartbeat() -> str:
     if not updated:
         JobHeartbeat.objects.create(name="heartbeat", beat_at=now, hostname=socket.gethostname(), count=1)
     return now.isoformat()
+
+
+@shared_task(name="shequ.core.tasks.purge_expired_audit")
+def purge_expired_audit() -> int:
+    """Daily: remove audit entries past the configured retention (never younger than 183 days)."""
+    from .audit_retention import audit_purge
+
+    return audit_purge(actor=None).count

@@ -82,3 +82,15 @@ def test_purge_with_nothing_expired_still_records_itself() -> None:
     call_command("purge_audit", stdout=StringIO())
     assert AuditEntry.objects.count() == 2
     assert AuditEntry.objects.get(action="audit.purge").changes["deleted"] == 0
+
+
+def test_the_daily_job_purges_with_the_configured_retention(aged: dict[int, AuditEntry]) -> None:
+    from config.celery import app
+    from shequ.core.tasks import purge_expired_audit
+
+    with override_settings(SHEQU_AUDIT_RETENTION_DAYS=365):
+        assert purge_expired_audit() == 2
+    assert _ages() == [1, 100, 190, 200]
+    app.loader.import_default_modules()
+    schedule = app.conf.beat_schedule
+    assert schedule["purge-expired-audit"]["task"] == "shequ.core.tasks.purge_expired_audit"

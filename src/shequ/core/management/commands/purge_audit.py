@@ -8,66 +8,16 @@ the cut-off.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shequ.core.audit import record
-from shequ.core.models import AuditEntry
+from shequ.core.audit_retention import LEGAL_MINIMUM_DAYS, PurgeResult, audit_purge
 
-#: The legal floor of retention in days (six months); the database triggers hold the same.
-LEGAL_MINIMUM_DAYS = 183
-
-
-@dataclass(frozen=True)
-class PurgeResult:
-    cutoff: datetime
-    days: int
-    count: int
-    dry_run: bool
-
-
-def audit_purge(*, actor: Any, days: int | None = None, dry_run: bool = False) -> PurgeResult:
-    """Delete the entries older than ``days`` (default: the configured retention)."""
-    if days is None:
-        days = int(settings.SHEQU_AUDIT_RETENTION_DAYS)
-    if days < LEGAL_MINIMUM_DAYS:
-        raise CommandError(
-            _(
-                "保留天数不能少于 %(floor)d 天（审计记录依法至少保存六个月），"
-                "收到的是 %(days)d 天；未删除任何记录。"
-            )
-            % {"floor": LEGAL_MINIMUM_DAYS, "days": days}
-        )
-    cutoff = timezone.now() - timedelta(days=days)
-    expired = AuditEntry.objects.filter(at__lt=cutoff)
-    if dry_run:
-        return PurgeResult(cutoff=cutoff, days=days, count=expired.count(), dry_run=True)
-    table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    column = connection.ops.quote_name(AuditEntry._meta.get_field("at").column)
-    with transaction.atomic():
-        # The ORM refuses deletes of audit entries; this is the one place that deletes, and
-        # the database triggers still refuse anything younger than the legal floor.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {table} WHERE {column} < %s",  # noqa: S608 - names quoted, value bound
-                [connection.ops.adapt_datetimefield_value(cutoff)],
-            )
-            count = cursor.rowcount
-        record(
-            actor=actor,
-            action="audit.purge",
-            changes={"deleted": count, "cutoff": cutoff, "retention_days": days},
-            reason=_("删除超过保留期限的审计记录"),
-            object_repr=_("审计记录 %(count)d 条") % {"count": count},
-        )
-    return PurgeResult(cutoff=cutoff, days=days, count=count, dry_run=False)
+__all__ = ["LEGAL_MINIMUM_DAYS", "Command", "PurgeResult", "audit_purge"]
 
 
 class Command(BaseCommand):
@@ -83,7 +33,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只统计将删除的条数，不删除")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = audit_purge(actor=None, days=options["days"], dry_run=options["dry_run"])
+        try:
+            result = audit_purge(actor=None, days=options["days"], dry_run=options["dry_run"])
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         cutoff = timezone.localtime(result.cutoff).strftime("%Y-%m-%d %H:%M")
         if result.dry_run:
             self.stdout.write(
