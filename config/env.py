@@ -71,7 +71,7 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict[str, Any]:
     if scheme == "sqlite":
         path = unquote(parsed.path)
         if url.startswith("sqlite:////"):
-            name = path  # absolute path
+            name = "/" + path.lstrip("/")  # absolute path
         elif path in {"", "/"}:
             raise ImproperEnv("DATABASE_URL for SQLite needs a file path, e.g. sqlite:///var/shequ.sqlite3")
         else:

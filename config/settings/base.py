@@ -86,9 +86,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": parse_database_url(
-        env_str(
-            "DATABASE_URL", f"sqlite:///{VAR_DIR / 'shequ.sqlite3'}".replace("sqlite:////", "sqlite:////")
-        ),
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'shequ.sqlite3'}"),
         base_dir=BASE_DIR,
     )
 }
