@@ -60,7 +60,7 @@ def child(database_url: str, repeat: int) -> dict[str, Any]:
     from django.db import connection
 
     from shequ.accounts.models import Post, User
-    from shequ.core.access import scope
+    from shequ.core.access import scope, subtree_q
     from shequ.core.models import Area
     from shequ.demo.builder import demo_state
 
@@ -74,11 +74,13 @@ def child(database_url: str, repeat: int) -> dict[str, Any]:
         assert area is not None
         areas_qs = scope(Area.objects.all(), user, field="")
         bare_qs = Area.objects.filter(path__startswith=area.path)
+        range_qs = Area.objects.filter(subtree_q(area.path))
         grids_qs = scope(Area.objects.filter(level="grid"), user, field="")
         posts_qs = scope(Post.objects.all(), user, field="area")
         label = f"{area.get_level_display()} {area.name}"
         cases[label] = {
             "subtree_count (bare path__startswith)": timed(counter(bare_qs), repeat),
+            "subtree_count (subtree_q, as scope uses it)": timed(counter(range_qs), repeat),
             "scope(areas) fetch all rows": timed(fetcher(areas_qs), repeat),
             "scope(areas) grids only, count": timed(counter(grids_qs), repeat),
             "scope(posts, field=area) count": timed(counter(posts_qs), repeat),

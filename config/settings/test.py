@@ -18,3 +18,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # thread or process see the same test database.
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(VAR_DIR, "test-shequ.sqlite3")}  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# No persistent connections in tests: live-server request threads must not keep a
+# PostgreSQL session open past the test database's teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -23,7 +23,7 @@ from django.db.models.fields import CharField
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from .access import require_area
+from .access import require_area, subtree_q
 from .areas import PARENT_LEVELS, area_create, validate_area_fields, validate_boundary
 from .audit import record
 from .models import LEVEL_RANK, Area, AreaChange, AreaChangeKind, AreaLevel
@@ -54,7 +54,7 @@ def _reparent(area: Area, new_parent: Area) -> None:
     old_prefix = area.path
     new_prefix = f"{new_parent.path}{area.pk}/"
     delta = new_parent.depth + 1 - area.depth
-    Area.objects.filter(path__startswith=old_prefix).update(
+    Area.objects.filter(subtree_q(old_prefix)).update(
         path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1), output_field=CharField()),
         depth=F("depth") + delta,
     )

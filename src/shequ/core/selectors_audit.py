@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .access import get_or_404, scope_of
+from .access import get_or_404, scope_of, subtree_q
 from .models import Area, AreaLevel, AuditEntry
 from .selectors import areas_visible_to
 
@@ -53,7 +53,7 @@ def audit_entries_visible_to(user: Any) -> QuerySet[AuditEntry]:
     q = Q(pk__in=[])
     for path in scope.paths:
         if path:
-            q |= Q(area__path__startswith=path)
+            q |= subtree_q(path, "area")
     return qs.filter(q)
 
 
@@ -158,7 +158,7 @@ def apply_filters(qs: QuerySet[AuditEntry], data: dict[str, Any]) -> QuerySet[Au
         qs = qs.filter(object_type__startswith=data["object_type"].strip().lower())
     area = data.get("area")
     if isinstance(area, Area):
-        qs = qs.filter(area__path__startswith=area.path)
+        qs = qs.filter(subtree_q(area.path, "area"))
     text = (data.get("q") or "").strip()
     if text:
         qs = qs.filter(Q(object_repr__icontains=text) | Q(object_id=text))
