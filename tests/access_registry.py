@@ -97,6 +97,7 @@ VIEW_AUDIT = frozenset(
 MANAGE_AREAS = frozenset({Role.DISTRICT_ADMIN, Role.CITY_ADMIN, Role.SYSTEM_ADMIN})
 MANAGE_CALENDAR = frozenset({Role.CITY_ADMIN, Role.SYSTEM_ADMIN})
 MANAGE_RULES = frozenset({Role.DISTRICT_ADMIN, Role.CITY_ADMIN, Role.SYSTEM_ADMIN})
+MANAGE_STAFF = frozenset({Role.STREET_STAFF, Role.DISTRICT_ADMIN, Role.CITY_ADMIN, Role.SYSTEM_ADMIN})
 REVEAL_PII = frozenset(
     {Role.COMMUNITY_WORKER, Role.COMMUNITY_HEAD, Role.STREET_STAFF, Role.DISTRICT_ADMIN, Role.CITY_ADMIN}
 )
@@ -137,6 +138,18 @@ def resident_of_side(mini: Any, personas: dict[str, Any], side: str, role: str) 
         f"resident_{side}",
         lambda: make_resident(phone, home_area=_community(mini, side), display_name=f"居民{side.upper()}"),
     )
+
+
+def post_of_side(mini: Any, personas: dict[str, Any], side: str, role: str) -> Any:
+    """A community worker's post on the community of ``side``."""
+    from shequ.accounts.models import Post
+    from shequ.demo.factories import make_staff
+
+    def build() -> Post:
+        worker = make_staff(f"matrix_worker_{side}", Role.COMMUNITY_WORKER, area=_community(mini, side))
+        return Post.objects.get(user=worker)
+
+    return _once(mini, f"post_{side}", build)
 
 
 def audit_entry_of_side(mini: Any, personas: dict[str, Any], side: str, role: str) -> Any:
@@ -196,7 +209,9 @@ class ModelAccess:
     404) on both sides.  ``change_roles`` may change such objects: pages declared with
     ``action="change"`` use them instead of ``read_roles``, and for write operations a
     change role gets exactly 404 on side B.  ``is_global`` objects (the calendar) have no
-    sides: readers read both.  ``path_value`` turns an object into its URL id.
+    sides: readers read both.  ``path_value`` turns an object into its URL id, and
+    ``other_path_values`` gives the route's other ids (a post's user in
+    ``/users/{user_id}/posts/{post_id}/end``).
     """
 
     label: str
@@ -206,6 +221,7 @@ class ModelAccess:
     is_global: bool = False
     sees_both: frozenset[str] = SEES_BOTH_SIDES
     path_value: Callable[[Any], str] = field(default=lambda obj: str(obj.pk))
+    other_path_values: Callable[[Any], dict[str, str]] = field(default=lambda obj: {})
 
 
 REGISTRY: dict[str, ModelAccess] = {
@@ -222,6 +238,16 @@ REGISTRY: dict[str, ModelAccess] = {
             make=resident_of_side,
             read_roles=COVER_COMMUNITY_A,
             change_roles=REVEAL_PII,
+            # routes under a user that also name one of the user's posts: the user is the
+            # scoped object (a post is only looked up among the user's own), any post id will do
+            other_path_values=lambda user: {"post_id": "2147483647"},
+        ),
+        ModelAccess(
+            "accounts.Post",
+            make=post_of_side,
+            read_roles=COVER_COMMUNITY_A,
+            change_roles=MANAGE_STAFF,
+            other_path_values=lambda post: {"user_id": str(post.user_id)},
         ),
         ModelAccess(
             "core.AuditEntry",

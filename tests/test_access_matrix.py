@@ -48,9 +48,12 @@ class Route:
     def label(self) -> str:
         return f"{self.method} {self.template}"
 
-    def url(self, value: str) -> str:
+    def url(self, value: str, others: dict[str, str] | None = None) -> str:
         assert self.param is not None
-        return self.template.replace("{" + self.param + "}", value)
+        url = self.template.replace("{" + self.param + "}", value)
+        for name, other in (others or {}).items():
+            url = url.replace("{" + name + "}", other)
+        return url
 
 
 # --------------------------------------------------------------------------- discovery
@@ -173,8 +176,10 @@ def example(schema: dict[str, Any], doc: dict[str, Any]) -> Any:
     return None
 
 
-def _request(client: Any, route: Route, value: str, doc: dict[str, Any]) -> Any:
-    url = route.url(value)
+def _request(
+    client: Any, route: Route, value: str, doc: dict[str, Any], others: dict[str, str] | None = None
+) -> Any:
+    url = route.url(value, others)
     if route.kind == "page":
         return client.get(url) if route.method == "GET" else client.post(url, {})
     operation = route.operation or {}
@@ -267,13 +272,14 @@ def test_each_role_reads_its_own_area_and_gets_404_for_the_sibling(
         obj_a = access.make(mini, personas, "a", role)
         obj_b = access.make(mini, personas, "b", role)
         value_a, value_b = access.path_value(obj_a), access.path_value(obj_b)
+        others_a, others_b = access.other_path_values(obj_a), access.other_path_values(obj_b)
         sees_b = access.is_global or role in access.sees_both
         refused = REFUSED | ({302} if route.kind == "page" and role == RESIDENT else set())
 
         if route.method == "GET":
             allowed = role in (access.change_roles if route.action == "change" else access.read_roles)
-            status_a = _request(client, route, value_a, doc).status_code
-            status_b = _request(client, route, value_b, doc).status_code
+            status_a = _request(client, route, value_a, doc, others_a).status_code
+            status_b = _request(client, route, value_b, doc, others_b).status_code
             checked += 1
             if status_a == status_b == 405:
                 pass  # a page that only takes POST: checked below
@@ -296,7 +302,7 @@ def test_each_role_reads_its_own_area_and_gets_404_for_the_sibling(
                 )
             if route.kind == "page" and not sees_b:
                 # whatever a page does on POST, the sibling's id must not reach it
-                status = client.post(route.url(value_b), {}).status_code
+                status = client.post(route.url(value_b, others_b), {}).status_code
                 if status not in refused | {405}:
                     failures.append(f"POST {route.template}: sibling object answered {status}, not 404")
             continue
@@ -305,12 +311,12 @@ def test_each_role_reads_its_own_area_and_gets_404_for_the_sibling(
         checked += 1
         may_change = role in access.change_roles
         if not sees_b:
-            status_b = _request(client, route, value_b, doc).status_code
+            status_b = _request(client, route, value_b, doc, others_b).status_code
             expected = {404} if may_change else REFUSED
             if status_b not in expected:
                 failures.append(f"{route.label}: sibling object answered {status_b}, not {sorted(expected)}")
         if not may_change:
-            status_a = _request(client, route, value_a, doc).status_code
+            status_a = _request(client, route, value_a, doc, others_a).status_code
             if not 400 <= status_a < 500:
                 failures.append(
                     f"{route.label}: a role that may not change {route.model} got {status_a} on its own"

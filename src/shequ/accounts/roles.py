@@ -50,10 +50,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.GRID_LEADER: frozenset(),
     Role.COMMUNITY_WORKER: frozenset({"core.reveal_pii"}),
     Role.COMMUNITY_HEAD: frozenset({"core.reveal_pii", "core.reveal_sensitive_pii", "core.view_audit"}),
-    Role.STREET_STAFF: frozenset({"core.reveal_pii", "core.view_audit"}),
+    Role.STREET_STAFF: frozenset({"core.reveal_pii", "core.view_audit", "core.manage_staff"}),
     Role.DEPARTMENT_HANDLER: frozenset(),
     Role.DISTRICT_ADMIN: frozenset(
-        {"core.view_audit", "core.manage_rules", "core.manage_areas", "core.reveal_pii"}
+        {"core.view_audit", "core.manage_rules", "core.manage_areas", "core.reveal_pii", "core.manage_staff"}
     ),
     Role.CITY_ADMIN: frozenset(
         {
@@ -62,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "core.manage_calendar",
             "core.manage_areas",
             "core.reveal_pii",
+            "core.manage_staff",
         }
     ),
     Role.SUPERVISION_MEMBER: frozenset(),
@@ -72,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "core.manage_rules",
             "core.manage_calendar",
             "core.manage_areas",
+            "core.manage_staff",
         }
     ),
 }

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shequ.core.access import area_q, get_or_404, scope_of
-from shequ.core.models import Area
+from shequ.core.models import Area, Organisation
 from shequ.core.pii import IdDocType, PIIKind, Sealed, lookup_candidates, parse_citizen_id, reveal
 
 from .models import ApiToken, Post, User, UserKind
@@ -207,3 +207,67 @@ def reveal_user_field(*, actor: Any, user: User, field: str, reason: str) -> str
     if getattr(user, field) is None:
         raise ValidationError({"field": _("该用户没有登记此项信息。")})
     return reveal(actor=actor, obj=user, field=field, reason=reason, area=user_area(user))
+
+
+# --------------------------------------------------------------------------- staff management
+
+
+def can_manage_staff(actor: Any) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and actor.has_perm("core.manage_staff"))
+
+
+def staff_for(actor: Any, user_id: Any) -> User:
+    """One staff member ``actor`` may see, else 404 (a resident's id is a 404 too)."""
+    return get_or_404(_with_related(users_visible_to(actor).filter(kind=UserKind.STAFF)), pk=user_id)
+
+
+def post_for(actor: Any, user: User, post_id: Any) -> Post:
+    """One of ``user``'s posts (current or ended); ``user`` comes from :func:`staff_for`."""
+    qs = Post.objects.filter(user=user).select_related("area", "organisation", "organisation__home_area")
+    return get_or_404(qs, pk=post_id)
+
+
+def ended_posts(user: User, *, limit: int = 20) -> list[Post]:
+    """The posts a staff member no longer holds, latest first."""
+    today = timezone.localdate()
+    return list(
+        Post.objects.filter(user=user)
+        .filter(Q(is_active=False) | Q(valid_to__lt=today))
+        .select_related("area", "organisation")
+        .order_by("-valid_to", "-id")[:limit]
+    )
+
+
+def post_area_for(actor: Any, area_id: Any) -> Area | None:
+    """A current area ``actor`` may set up posts on, or None — whether it exists elsewhere or not."""
+    try:
+        pk = int(area_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return Area.objects.current().filter(area_q(actor, "", write=True), pk=pk).first()
+
+
+def organisation_for(actor: Any, organisation_id: Any) -> Organisation | None:
+    """An active organisation based in ``actor``'s areas, or None (unknown and elsewhere alike)."""
+    try:
+        pk = int(organisation_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return (
+        Organisation.objects.filter(area_q(actor, "home_area", write=True), is_active=True, pk=pk)
+        .select_related("home_area")
+        .first()
+    )
+
+
+def organisation_choices(actor: Any, *, limit: int = 500) -> list[Organisation]:
+    """Active organisations based in ``actor``'s areas, for a menu."""
+    return list(
+        Organisation.objects.filter(area_q(actor, "home_area", write=True), is_active=True)
+        .order_by("home_area__path", "name")
+        .only("pk", "name")[:limit]
+    )

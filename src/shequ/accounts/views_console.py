@@ -1,4 +1,4 @@
-"""Users under /console/users/: a masked list, a masked detail and the audited reveal."""
+"""Users under /console/users/: a masked list, a masked detail, the audited reveal, and staff management."""
 
 from __future__ import annotations
 
@@ -8,19 +8,21 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shequ.core.access import scoped_object
 
-from . import selectors
-from .models import User, UserKind
+from . import selectors, services
+from .forms_console import PostAddForm, PostEndForm, ReasonForm, StaffCreateForm, put_errors
+from .models import Post, User, UserKind
 
 PAGE_SIZE = 50
 
@@ -104,7 +106,13 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/users/list.html",
-        {"form": form, "rows": rows, "page_obj": page, "query": query},
+        {
+            "form": form,
+            "rows": rows,
+            "page_obj": page,
+            "query": query,
+            "can_manage_staff": selectors.can_manage_staff(request.user),
+        },
         status=status,
     )
 
@@ -146,10 +154,16 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 def _detail_context(
-    request: HttpRequest, user: User, form: RevealForm, revealed: dict[str, str] | None, error: str | None
+    request: HttpRequest,
+    user: User,
+    form: RevealForm,
+    revealed: dict[str, str] | None,
+    error: str | None,
+    **forms_in_play: Any,
 ) -> dict[str, Any]:
     people = selectors.demographics(user)
     return {
+        **_staff_panel(request, user, **forms_in_play),
         "subject": user,
         "phone": selectors.masked(user.phone),
         "id_number": selectors.masked(user.id_number),
@@ -162,3 +176,169 @@ def _detail_context(
         "revealed": revealed,
         "error": error,
     }
+
+
+# --------------------------------------------------------------------------- staff management
+
+
+def _staff_panel(
+    request: HttpRequest,
+    user: User,
+    *,
+    post_form: PostAddForm | None = None,
+    end_form: PostEndForm | None = None,
+    end_post_id: int | None = None,
+    active_form: ReasonForm | None = None,
+) -> dict[str, Any]:
+    """The posts panel of a staff member's page: add, end, deactivate, reactivate."""
+    actor: Any = request.user
+    if user.kind != UserKind.STAFF or not selectors.can_manage_staff(actor):
+        return {"manage": False}
+    posts = selectors.listed_posts(user)
+    return {
+        "manage": True,
+        "post_form": post_form or PostAddForm(actor=actor, auto_id="post_%s"),
+        "post_rows": [
+            {"post": p, "form": end_form if end_form is not None and p.pk == end_post_id else _end_form(p.pk)}
+            for p in posts
+        ],
+        "ended_posts": selectors.ended_posts(user),
+        "active_form": active_form or ReasonForm(auto_id="active_%s"),
+        "is_self": user.pk == actor.pk,
+    }
+
+
+def _end_form(post_id: int, data: Any = None) -> PostEndForm:
+    return PostEndForm(data, auto_id=f"end{post_id}_%s")
+
+
+def _detail_again(request: HttpRequest, user: User, status: int = 400, **forms_in_play: Any) -> HttpResponse:
+    return render(
+        request,
+        "accounts/users/detail.html",
+        _detail_context(request, user, RevealForm(), None, None, **forms_in_play),
+        status=status,
+    )
+
+
+@never_cache
+@staff_only
+@require_http_methods(["GET", "POST"])
+def staff_new(request: HttpRequest) -> HttpResponse:
+    """新增工作人员: the account and its first post."""
+    actor: Any = request.user
+    services.require_manage_staff(actor)
+    form = StaffCreateForm(request.POST if request.method == "POST" else None, actor=actor)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = services.staff_account_create(
+                    actor=actor,
+                    username=data["username"],
+                    display_name=data["display_name"],
+                    password=data["password"],
+                    phone=data["phone"] or None,
+                    id_doc_type=data["id_doc_type"],
+                    id_number=data["id_number"] or None,
+                    role=data["role"],
+                    area=data["area"],
+                    organisation=data["organisation"],
+                    title=data["title"],
+                    full_time=data["full_time"],
+                )
+            except ValidationError as exc:
+                put_errors(form, exc.message_dict)
+            else:
+                messages.success(request, _("已新增工作人员“%(name)s”。") % {"name": user.display_name})
+                return redirect("users:detail", user_id=user.pk)
+    return render(request, "accounts/users/staff_form.html", {"form": form}, status=status)
+
+
+@never_cache
+@staff_only
+@require_POST
+@scoped_object("accounts.User", "user_id")
+def post_add(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor: Any = request.user
+    user = selectors.staff_for(actor, user_id)
+    services.require_manage_staff(actor)
+    form = PostAddForm(request.POST, actor=actor, auto_id="post_%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.post_add(
+                actor=actor,
+                user=user,
+                role=data["role"],
+                area=data["area"],
+                organisation=data["organisation"],
+                title=data["title"],
+                full_time=data["full_time"],
+                valid_from=data["valid_from"],
+            )
+        except ValidationError as exc:
+            put_errors(form, exc.message_dict)
+        else:
+            messages.success(request, _("已新增岗位。"))
+            return redirect("users:detail", user_id=user.pk)
+    return _detail_again(request, selectors.staff_for(actor, user_id), post_form=form)
+
+
+@never_cache
+@staff_only
+@require_POST
+@scoped_object("accounts.Post", "post_id")
+def post_end(request: HttpRequest, user_id: int, post_id: int) -> HttpResponse:
+    actor: Any = request.user
+    user = selectors.staff_for(actor, user_id)
+    post: Post = selectors.post_for(actor, user, post_id)
+    form = _end_form(post.pk, request.POST)
+    if form.is_valid():
+        try:
+            services.post_end(
+                actor=actor,
+                post=post,
+                valid_to=form.cleaned_data["valid_to"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            put_errors(form, exc.message_dict)
+        else:
+            messages.success(request, _("已结束岗位“%(post)s”。") % {"post": post})
+            return redirect("users:detail", user_id=user.pk)
+    return _detail_again(request, user, end_form=form, end_post_id=post.pk)
+
+
+def _set_active(request: HttpRequest, user_id: int, *, active: bool) -> HttpResponse:
+    actor: Any = request.user
+    user = selectors.staff_for(actor, user_id)
+    form = ReasonForm(request.POST, auto_id="active_%s")
+    if form.is_valid():
+        change = services.staff_reactivate if active else services.staff_deactivate
+        try:
+            change(actor=actor, user=user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            put_errors(form, exc.message_dict)
+        else:
+            messages.success(request, _("账户已重新启用。") if active else _("账户已停用。"))
+            return redirect("users:detail", user_id=user.pk)
+    return _detail_again(request, selectors.staff_for(actor, user_id), active_form=form)
+
+
+@never_cache
+@staff_only
+@require_POST
+@scoped_object("accounts.User", "user_id")
+def staff_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    return _set_active(request, user_id, active=False)
+
+
+@never_cache
+@staff_only
+@require_POST
+@scoped_object("accounts.User", "user_id")
+def staff_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    return _set_active(request, user_id, active=True)

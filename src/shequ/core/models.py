@@ -341,6 +341,7 @@ class AuditEntry(models.Model):
             ("manage_rules", "Edit policy rules"),
             ("manage_calendar", "Edit the working-day calendar"),
             ("manage_areas", "Edit the area tree"),
+            ("manage_staff", "Manage staff accounts and posts in served areas"),
         ]
 
     def __str__(self) -> str:

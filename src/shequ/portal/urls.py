@@ -7,5 +7,6 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.me, name="me"),
+    path("me/profile/", views.profile, name="profile"),
     path("elder-mode/", views.elder_toggle, name="elder_mode"),
 ]
