@@ -140,3 +140,34 @@ def pytest_fixture_post_finalizer(fixturedef: Any, request: Any) -> None:
 
 
 # --- end audit maintenance for flushes ---
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_straggling_sessions_at_teardown(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Before the PostgreSQL test database is dropped, let live-server request threads end.
+
+    A browser's keep-alive connection can leave a live-server thread holding a database
+    session for a moment after the last page closed; dropping the database then fails with
+    "being accessed by other users". Wait for such sessions briefly, then end them.
+    """
+    yield
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            others = (
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            for _ in range(20):
+                cursor.execute(others)
+                if not cursor.fetchall():
+                    break
+                time.sleep(0.1)
+            else:
+                cursor.execute(f"SELECT pg_terminate_backend(pid) FROM ({others}) AS stragglers")  # noqa: S608
+        connection.close()
