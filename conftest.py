@@ -134,9 +134,11 @@ def pytest_fixture_post_finalizer(fixturedef: Any, request: Any) -> None:
         # default rules, the State Council calendars): put it back for the next test.
         from shequ.core.calendar import seed_calendar
         from shequ.core.rules import seed_default_rules
+        from shequ.demo.factories import ensure_registry_tags
 
         seed_default_rules(audit=False)
         seed_calendar(audit=False)
+        ensure_registry_tags()
 
 
 # --- end audit maintenance for flushes ---

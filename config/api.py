@@ -15,6 +15,7 @@ from shequ.accounts.api_auth import api_auth
 from shequ.core.api import router as core_router
 from shequ.core.api_audit import router as audit_router
 from shequ.core.api_rules import router as rules_router
+from shequ.registry.api import router as registry_router
 
 api = NinjaAPI(
     title="Shequ 社区综合服务管理平台 API",
@@ -72,3 +73,4 @@ api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/", rules_router)
 api.add_router("/", audit_router)
+api.add_router("/", registry_router)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("console/audit/", include("shequ.core.urls_audit")),
     path("console/areas/", include("shequ.core.urls_areas")),
     path("console/users/", include("shequ.accounts.urls_console")),
+    path("console/registry/", include("shequ.registry.urls")),
     path("console/", include("shequ.console.urls")),
     path("system/django-admin/", admin.site.urls),
     path("", include("shequ.portal.urls")),

@@ -195,6 +195,47 @@ def rule_of_side(mini: Any, personas: dict[str, Any], side: str, role: str) -> A
     )
 
 
+def _grid(mini: Any, side: str) -> Area:
+    return mini.grid_a if side == "a" else mini.grid_b
+
+
+def person_of_side(mini: Any, personas: dict[str, Any], side: str, role: str) -> Any:
+    from shequ.demo.factories import make_person
+
+    return _once(
+        mini,
+        f"person_{side}",
+        lambda: make_person(_grid(mini, side), f"居民{side.upper()}", seq=11 if side == "a" else 12),
+    )
+
+
+def household_of_side(mini: Any, personas: dict[str, Any], side: str, role: str) -> Any:
+    from shequ.demo.factories import make_household
+
+    return _once(
+        mini,
+        f"household_{side}",
+        lambda: make_household(_grid(mini, side), head=person_of_side(mini, personas, side, role)),
+    )
+
+
+def building_of_side(mini: Any, personas: dict[str, Any], side: str, role: str) -> Any:
+    from shequ.demo.factories import make_building
+
+    return _once(mini, f"building_{side}", lambda: make_building(_grid(mini, side), f"{side.upper()}1栋"))
+
+
+def place_of_side(mini: Any, personas: dict[str, Any], side: str, role: str) -> Any:
+    from shequ.demo.factories import make_place
+
+    return _once(mini, f"place_{side}", lambda: make_place(_grid(mini, side), f"便民超市{side.upper()}"))
+
+
+#: The population registry is for staff on area posts (not departments or providers).
+REGISTRY_READ = frozenset(STAFF_ROLES) - {Role.DEPARTMENT_HANDLER, Role.PROVIDER_STAFF}
+REGISTRY_CHANGE = REGISTRY_READ - {Role.SUPERVISION_MEMBER}
+
+
 # --------------------------------------------------------------------------- the registry
 
 
@@ -269,6 +310,21 @@ REGISTRY: dict[str, ModelAccess] = {
             # a rule applies to its area and below, so grid posts read their community's rules
             read_roles=frozenset(STAFF_ROLES),
             change_roles=MANAGE_RULES,
+        ),
+        ModelAccess(
+            "registry.Person", make=person_of_side, read_roles=REGISTRY_READ, change_roles=REGISTRY_CHANGE
+        ),
+        ModelAccess(
+            "registry.Household",
+            make=household_of_side,
+            read_roles=REGISTRY_READ,
+            change_roles=REGISTRY_CHANGE,
+        ),
+        ModelAccess(
+            "registry.Building", make=building_of_side, read_roles=REGISTRY_READ, change_roles=REGISTRY_CHANGE
+        ),
+        ModelAccess(
+            "registry.Place", make=place_of_side, read_roles=REGISTRY_READ, change_roles=REGISTRY_CHANGE
         ),
     )
 }

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "shequ.integration",
     "shequ.console",
     "shequ.portal",
+    "shequ.registry",
     "shequ.demo",
 ]
 

@@ -314,3 +314,72 @@ def make_persona(mini: MiniCity, role: str, *, side: str = "a", totp_secret: str
     return make_staff(
         f"{role}_{side}", role, totp_secret=totp_secret, display_name=f"{role}-{side}", **kwargs
     )
+
+
+# --------------------------------------------------------------------------- registry (C1)
+
+
+def ensure_registry_tags() -> None:
+    """The tag catalogue the registry's data migration seeds (a flushed test database lacks it)."""
+    from shequ.registry.migrations_data import TAG_CATALOGUE
+    from shequ.registry.models import Tag
+
+    for code, name, sensitive, order in TAG_CATALOGUE:
+        Tag.objects.get_or_create(code=code, defaults={"name": name, "sensitive": sensitive, "order": order})
+
+
+def make_building(grid: Area, name: str = "1栋", **kwargs: Any) -> Any:
+    from shequ.registry.models import Building
+
+    kwargs.setdefault("floors", 6)
+    kwargs.setdefault("units", 2)
+    return Building.objects.create(grid=grid, name=name, **kwargs)
+
+
+def make_person(
+    grid: Area,
+    name: str = "张三",
+    *,
+    id_number: str | None = None,
+    phone: str | None = None,
+    birth: date | None = None,
+    seq: int = 1,
+    **kwargs: Any,
+) -> Any:
+    """A person (rows written directly, without audit entries, as the demo's bulk writes do)."""
+    from shequ.core.pii import parse_citizen_id
+    from shequ.registry.models import Person
+
+    if id_number is None:
+        id_number = make_citizen_id("320102", birth or date(1960, 5, 17), seq)
+    parsed = parse_citizen_id(id_number)
+    person = Person(grid=grid, name=name, sex=parsed.sex, birth_date=parsed.birth_date, **kwargs)
+    person.id_number = id_number
+    if phone:
+        person.phone = phone
+    person.save()
+    return person
+
+
+def make_household(
+    grid: Area, *, head: Any | None = None, address: str = "丹凤街12号3栋2单元501室", **kwargs: Any
+) -> Any:
+    """A household at a free-text address; with ``head``, the head is its first member."""
+    from shequ.registry.models import Household, Membership, Relation
+
+    household = Household(grid=grid, **kwargs)
+    household.address = address
+    household.save()
+    if head is not None:
+        Membership.objects.create(
+            household=household, person=head, relation=Relation.HEAD, valid_from=date(2020, 1, 1)
+        )
+        household.head = head
+        household.save(update_fields=["head"])
+    return household
+
+
+def make_place(grid: Area, name: str = "便民超市", **kwargs: Any) -> Any:
+    from shequ.registry.models import Place
+
+    return Place.objects.create(grid=grid, name=name, **kwargs)

@@ -153,18 +153,19 @@ def test_switch_ignores_offsite_next(client: Any, mini: Any, two_post_worker: An
 
 
 ALL_STAFF = {"home", "areas", "users", "rules", "calendar", "portal"}
+AREA_STAFF = ALL_STAFF | {"registry"}
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.GRID_WORKER, ALL_STAFF),
-        (Role.COMMUNITY_WORKER, ALL_STAFF),
-        (Role.COMMUNITY_HEAD, ALL_STAFF | {"audit"}),
+        (Role.GRID_WORKER, AREA_STAFF),
+        (Role.COMMUNITY_WORKER, AREA_STAFF),
+        (Role.COMMUNITY_HEAD, AREA_STAFF | {"audit"}),
         (Role.DEPARTMENT_HANDLER, ALL_STAFF),
-        (Role.DISTRICT_ADMIN, ALL_STAFF | {"audit"}),
-        (Role.CITY_ADMIN, ALL_STAFF | {"audit"}),
-        (Role.SYSTEM_ADMIN, ALL_STAFF | {"audit", "django_admin"}),
+        (Role.DISTRICT_ADMIN, AREA_STAFF | {"audit"}),
+        (Role.CITY_ADMIN, AREA_STAFF | {"audit"}),
+        (Role.SYSTEM_ADMIN, AREA_STAFF | {"audit", "django_admin"}),
     ],
 )
 def test_navigation_follows_capabilities(

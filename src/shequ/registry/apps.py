@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "shequ.registry"
+    label = "registry"
+    verbose_name = _("基础信息")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from shequ.console.nav import NavEntry, register
+
+        from .access import REGISTRY_ROLES
+
+        register(
+            NavEntry(
+                "registry",
+                _("住户与人口"),
+                ("registry:households",),
+                "区域与网格",
+                roles=REGISTRY_ROLES,
+                order=20,
+            )
+        )

@@ -1,0 +1,176 @@
+"""Registry pages under /console/registry/: households, a household, a person, and their forms."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from shequ.console.decorators import staff_required
+from shequ.core.access import can_write, scoped_object
+
+from . import selectors, services
+from .access import sees_sensitive_tags
+from .forms import HouseholdCreateForm, HouseholdFilterForm, PersonEditForm, put_errors
+
+PAGE_SIZE = 50
+
+
+@never_cache
+@staff_required
+@require_GET
+def household_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    grids = selectors.grids_for(user)
+    form = HouseholdFilterForm(request.GET or None, grids=grids)
+    grid_id = kind = None
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            grid = form.cleaned_data["grid"]
+            grid_id = grid.pk if grid else None
+            kind = form.cleaned_data["kind"] or None
+        else:
+            status = 400
+    qs = selectors.household_list(user, grid_id=grid_id, kind=kind)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in (("grid", grid_id), ("kind", kind)) if v})
+    return render(
+        request,
+        "registry/household_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "query": query,
+            "can_create": selectors.grids_for(user, write=True).exists(),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@staff_required
+@require_GET
+@scoped_object("registry.Household", "household_id")
+def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = selectors.household_for(request.user, household_id)
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": selectors.members_of(household),
+            "history": selectors.history_of(household, request.user),
+        },
+    )
+
+
+def _person_values(data: dict[str, Any], *, keep_blank_sealed: bool) -> dict[str, Any]:
+    values = {
+        "name": data["name"],
+        "id_doc_type": data["id_doc_type"],
+        "sex": data["sex"],
+        "birth_date": data["birth_date"],
+        "residence_status": data["residence_status"],
+    }
+    for name in PersonEditForm.SEALED:
+        if data[name] or not keep_blank_sealed:
+            values[name] = data[name] or None
+    return values
+
+
+@never_cache
+@staff_required
+@require_http_methods(["GET", "POST"])
+def household_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    grids = selectors.grids_for(user, write=True)
+    form = HouseholdCreateForm(request.POST or None, grids=grids)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    head = services.person_create(
+                        actor=user, grid=data["grid"], **_person_values(data, keep_blank_sealed=False)
+                    )
+                    household = services.household_create(
+                        actor=user,
+                        grid=data["grid"],
+                        kind=data["kind"],
+                        address=data["address"],
+                        moved_in_on=data["moved_in_on"],
+                        head=head,
+                    )
+            except ValidationError as exc:
+                put_errors(form, exc)
+            else:
+                messages.success(request, _("已新增住户并登记户主。"))
+                return redirect("registry:household", household_id=household.pk)
+        status = 400
+    return render(request, "registry/household_form.html", {"form": form}, status=status)
+
+
+@never_cache
+@staff_required
+@require_GET
+@scoped_object("registry.Person", "person_id")
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = request.user
+    person = selectors.person_for(user, person_id)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "age": selectors.age(person),
+            "tags": selectors.person_tags(user, person),
+            "membership": selectors.current_membership(person),
+            "history": selectors.history_of(person, user),
+            "can_edit": can_write(user, person.grid),
+            "sees_sensitive": sees_sensitive_tags(user),
+        },
+    )
+
+
+@never_cache
+@staff_required
+@require_http_methods(["GET", "POST"])
+@scoped_object("registry.Person", "person_id", action="change")
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = request.user
+    person = selectors.person_for(user, person_id)
+    if not can_write(user, person.grid):
+        raise PermissionDenied
+    initial = {
+        "name": person.name,
+        "id_doc_type": person.id_doc_type,
+        "sex": person.sex,
+        "birth_date": person.birth_date,
+        "residence_status": person.residence_status,
+    }
+    form = PersonEditForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.person_update(
+                    actor=user, person=person, **_person_values(form.cleaned_data, keep_blank_sealed=True)
+                )
+            except ValidationError as exc:
+                put_errors(form, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect("registry:person", person_id=person.pk)
+        status = 400
+    return render(request, "registry/person_form.html", {"form": form, "person": person}, status=status)
