@@ -14,6 +14,7 @@ from shequ.accounts.api import router as accounts_router
 from shequ.accounts.api_auth import api_auth
 from shequ.core.api import router as core_router
 from shequ.core.api_audit import router as audit_router
+from shequ.core.api_geo import router as geo_router
 from shequ.core.api_rules import router as rules_router
 from shequ.registry.api import router as registry_router
 
@@ -73,4 +74,5 @@ api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/", rules_router)
 api.add_router("/", audit_router)
+api.add_router("/", geo_router)
 api.add_router("/", registry_router)

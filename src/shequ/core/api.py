@@ -44,6 +44,19 @@ class ErrorOut(Schema):
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
+class BoundaryErrorOut(Schema):
+    detail: str
+    errors: dict[str, Any] | None = Field(
+        None,
+        description=(
+            "字段 → 错误信息列表；边界与相邻区域重叠时另有 overlap：重叠部分（GeoJSON FeatureCollection）"
+        ),
+    )
+
+
+BOUNDARY_ERRORS: dict[int, Any] = {**ERRORS, 400: BoundaryErrorOut}
+
+
 # --------------------------------------------------------------------------- output
 
 
@@ -124,11 +137,11 @@ def _area_out(a: Area) -> AreaOut:
     return AreaOut(**_area_fields(a))
 
 
-def _area_detail(a: Area) -> AreaDetailOut:
+def area_detail_out(a: Area) -> AreaDetailOut:
     return AreaDetailOut(**_area_fields(a), path=a.path, rural_override=a.rural_override, boundary=a.boundary)
 
 
-def _ref(a: Area) -> AreaRef:
+def area_ref(a: Area) -> AreaRef:
     return AreaRef(id=a.pk, name=a.name, level=a.level, code=a.code)
 
 
@@ -141,8 +154,8 @@ def _change_out(c: AreaChange) -> AreaChangeOut:
         effective_on=c.effective_on,
         document=c.document,
         details=c.details or {},
-        sources=[_ref(a) for a in c.sources.all()],
-        results=[_ref(a) for a in c.results.all()],
+        sources=[area_ref(a) for a in c.sources.all()],
+        results=[area_ref(a) for a in c.results.all()],
         recorded_by=(getattr(recorder, "display_name", "") or getattr(recorder, "username", ""))
         if recorder
         else None,
@@ -208,7 +221,7 @@ def list_areas(request: HttpRequest, filters: Query[AreaFilters]) -> AreaPage:
     "/areas/{area_id}", response={200: AreaDetailOut, **ERRORS}, summary="区域详情", openapi_extra=SCOPED
 )
 def get_area(request: HttpRequest, area_id: AreaIdPath) -> AreaDetailOut:
-    return _area_detail(selectors.area_for(request.user, area_id))
+    return area_detail_out(selectors.area_for(request.user, area_id))
 
 
 @router.get(
@@ -295,7 +308,7 @@ class AbolishIn(Schema):
     document: str = Field("", max_length=200)
 
 
-def _no_nul(**values: Any) -> None:
+def refuse_nul(**values: Any) -> None:
     """PostgreSQL text cannot hold NUL characters; refuse them as a field error."""
     errors = {k: _("不能包含控制字符。") for k, v in values.items() if isinstance(v, str) and "\x00" in v}
     if errors:
@@ -304,7 +317,7 @@ def _no_nul(**values: Any) -> None:
 
 @router.post("/areas", response={201: AreaDetailOut, **ERRORS}, summary="设立区域")
 def create_area(request: HttpRequest, payload: AreaCreateIn) -> Status[AreaDetailOut]:
-    _no_nul(name=payload.name, code=payload.code, document=payload.document)
+    refuse_nul(name=payload.name, code=payload.code, document=payload.document)
     parent = _existing_area(request.user, payload.parent_id, "parent_id")
     stat_parent = _statistical_parent(request.user, payload.stat_parent_id)
     if parent is not None:
@@ -327,20 +340,28 @@ def create_area(request: HttpRequest, payload: AreaCreateIn) -> Status[AreaDetai
         valid_from=payload.valid_from,
         document=payload.document,
     )
-    return Status(201, _area_detail(area))
+    return Status(201, area_detail_out(area))
 
 
 @router.patch(
-    "/areas/{area_id}", response={200: AreaDetailOut, **ERRORS}, summary="修改区域", openapi_extra=SCOPED
+    "/areas/{area_id}",
+    response={200: AreaDetailOut, **BOUNDARY_ERRORS},
+    summary="修改区域",
+    openapi_extra=SCOPED,
 )
-def patch_area(request: HttpRequest, area_id: AreaIdPath, payload: AreaPatchIn) -> AreaDetailOut:
+def patch_area(request: HttpRequest, area_id: AreaIdPath, payload: AreaPatchIn) -> Any:
+    from .geo import BoundaryError
+
     area = selectors.area_for(request.user, area_id)
     (area,) = authorize_area_write(request.user, area)
     changes = payload.dict(exclude_unset=True)
     reason = changes.pop("reason", "")
-    _no_nul(reason=reason, **changes)
-    area = area_update(actor=request.user, area=area, reason=reason, **changes)
-    return _area_detail(area)
+    refuse_nul(reason=reason, **changes)
+    try:
+        area = area_update(actor=request.user, area=area, reason=reason, **changes)
+    except BoundaryError as exc:
+        return boundary_refused(exc)
+    return area_detail_out(area)
 
 
 @router.post(
@@ -351,7 +372,7 @@ def patch_area(request: HttpRequest, area_id: AreaIdPath, payload: AreaPatchIn) 
 )
 def move_area(request: HttpRequest, area_id: AreaIdPath, payload: MoveIn) -> AreaChangeOut:
     area = selectors.area_for(request.user, area_id)
-    _no_nul(document=payload.document)
+    refuse_nul(document=payload.document)
     new_parent = _existing_area(request.user, payload.new_parent_id, "new_parent_id")
     stat_parent = _statistical_parent(request.user, payload.stat_parent_id)
     assert new_parent is not None
@@ -374,7 +395,7 @@ def move_area(request: HttpRequest, area_id: AreaIdPath, payload: MoveIn) -> Are
 )
 def merge_areas(request: HttpRequest, area_id: AreaIdPath, payload: MergeIn) -> AreaChangeOut:
     target = selectors.area_for(request.user, area_id)
-    _no_nul(document=payload.document)
+    refuse_nul(document=payload.document)
     sources = [_existing_area(request.user, pk, "source_ids") for pk in payload.source_ids]
     change = area_merge(
         actor=request.user,
@@ -394,7 +415,7 @@ def merge_areas(request: HttpRequest, area_id: AreaIdPath, payload: MergeIn) -> 
 )
 def split_area(request: HttpRequest, area_id: AreaIdPath, payload: SplitIn) -> AreaChangeOut:
     source = selectors.area_for(request.user, area_id)
-    _no_nul(document=payload.document)
+    refuse_nul(document=payload.document)
     for index, part in enumerate(payload.parts):
         if any("\x00" in (v or "") for v in (part.name, part.code, part.urban_rural_code, part.heavy_load)):
             raise ValidationError({"parts": _("第%(n)s个新区域含有控制字符。") % {"n": index + 1}})
@@ -417,8 +438,22 @@ def split_area(request: HttpRequest, area_id: AreaIdPath, payload: SplitIn) -> A
 )
 def abolish_area(request: HttpRequest, area_id: AreaIdPath, payload: AbolishIn) -> AreaChangeOut:
     area = selectors.area_for(request.user, area_id)
-    _no_nul(document=payload.document)
+    refuse_nul(document=payload.document)
     change = area_abolish(
         actor=request.user, area=area, effective_on=payload.effective_on, document=payload.document
     )
     return _change_out(change)
+
+
+# --------------------------------------------------------------------------- the map
+
+
+def boundary_refused(exc: ValidationError) -> Status[BoundaryErrorOut]:
+    from .geo import BoundaryError
+
+    errors: dict[str, Any] = {
+        field: [str(m) for m in messages] for field, messages in exc.message_dict.items()
+    }
+    if isinstance(exc, BoundaryError) and exc.overlap is not None:
+        errors["overlap"] = exc.overlap
+    return Status(400, BoundaryErrorOut(detail="invalid", errors=errors))

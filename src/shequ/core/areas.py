@@ -189,6 +189,29 @@ def normalize_boundary(value: Any) -> dict[str, Any] | None:
     return json.loads(json.dumps(mapping(shape(value))))
 
 
+def _check_on_map(
+    area: Area, boundary: dict[str, Any] | None, errors: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Size, inside the parent, no overlap with siblings (:mod:`shequ.core.geo.boundaries`).
+
+    Adds the messages to ``errors["boundary"]`` and returns the overlap GeoJSON, if any.
+    """
+    if boundary is None:
+        return None
+    from .geo.boundaries import BoundaryError, check_area_boundary
+    from .geo.shapes import to_shape
+
+    geometry = to_shape(boundary)
+    if geometry is None:
+        return None
+    try:
+        check_area_boundary(area, geometry)
+    except BoundaryError as exc:
+        errors["boundary"] = exc.message_dict["boundary"]
+        return exc.overlap
+    return None
+
+
 def set_path(area: Area) -> None:
     """Compute ``path`` and ``depth`` from the managing parent (the area must have a pk)."""
     if area.parent_id is None:
@@ -320,6 +343,9 @@ def area_update(
             errors["boundary"] = boundary_error
     if "boundary" in changes and "boundary" not in errors:
         changes["boundary"] = normalize_boundary(changes["boundary"])
+    overlap = None
+    if "boundary" in changes and "boundary" not in errors and changes["boundary"] != area.boundary:
+        overlap = _check_on_map(area, changes["boundary"], errors)
     if "rural_override" in changes and changes["rural_override"] not in (None, True, False):
         errors["rural_override"] = _("请选择是、否或按自治组织类型判断。")
     on = effective_on or timezone.localdate()
@@ -327,6 +353,10 @@ def area_update(
     if renamed and on < area.valid_from:
         errors["effective_on"] = _("生效日期不能早于该区域的设立日期%(date)s。") % {"date": area.valid_from}
     if errors:
+        if overlap is not None:
+            from .geo.boundaries import BoundaryError
+
+            raise BoundaryError(errors, overlap)
         raise ValidationError(errors)
     changed = {k: v for k, v in changes.items() if getattr(area, k) != v}
     for key, value in changed.items():

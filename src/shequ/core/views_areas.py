@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shequ.console.decorators import staff_required
 
@@ -77,3 +77,127 @@ def area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
             return redirect("areas:detail", area_id=area.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "core/areas/edit.html", {"area": area, "form": form}, status=status)
+
+
+# --------------------------------------------------------------------------- the map
+
+
+def _display(geometry: dict[str, Any] | None, crs: str) -> dict[str, Any] | None:
+    """A stored (WGS-84) geometry in the tiles' coordinate system, for drawing."""
+    if geometry is None or crs == "wgs84":
+        return geometry
+    from .geo.crs import from_wgs84
+
+    def walk(coords: Any) -> Any:
+        if coords and isinstance(coords[0], (int, float)):
+            return list(from_wgs84(float(coords[0]), float(coords[1]), crs))
+        return [walk(c) for c in coords]
+
+    return {**geometry, "coordinates": walk(geometry.get("coordinates") or [])}
+
+
+@staff_required
+@require_GET
+@scoped_object("core.Area", "area_id")
+def area_map(request: HttpRequest, area_id: int) -> HttpResponse:
+    """An area on the map: its outline, its children's boundaries, the part they leave uncovered.
+
+    A grid is shown within its community (with its siblings), when the user sees the community.
+    """
+    from dataclasses import asdict
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    from .geo import community_coverage
+
+    area = selectors.area_for(request.user, area_id)
+    frame = area
+    if area.level == "grid" and area.parent_id is not None:
+        frame = selectors.area_visible_to(request.user, area.parent_id) or area
+    crs = settings.SHEQU_MAP_TILE_CRS
+    children = (
+        list(selectors.area_children(request.user, frame)) if frame != area or area.level != "grid" else []
+    )
+    may_manage = _may_manage(request, frame) or _may_manage(request, area)
+    coverage = community_coverage(frame) if children else None
+    shapes = [
+        {
+            "id": child.pk,
+            "name": child.name,
+            "level": str(child.get_level_display()),
+            "geometry": _display(child.boundary, crs),
+            "focus": child.pk == area.pk,
+            "editable": may_manage and child.level == "grid",
+            "save_url": reverse("areas:boundary", kwargs={"area_id": child.pk}),
+        }
+        for child in children
+    ]
+    data = {
+        "tile_url": settings.SHEQU_MAP_TILE_URL,
+        "crs": crs,
+        "frame": {"id": frame.pk, "name": frame.name, "geometry": _display(frame.boundary, crs)},
+        "children": shapes,
+        "uncovered": _display(coverage.uncovered, crs) if coverage else None,
+        "single": None
+        if children
+        else {
+            "id": area.pk,
+            "name": area.name,
+            "editable": _may_manage(request, area),
+            "save_url": reverse("areas:boundary", kwargs={"area_id": area.pk}),
+        },
+    }
+    context = {
+        "area": area,
+        "frame": frame,
+        "children": shapes,
+        "coverage": asdict(coverage) if coverage else None,
+        "map_data": data,
+        "may_manage": may_manage,
+    }
+    return render(request, "core/areas/map.html", context)
+
+
+@staff_required
+@require_POST
+@scoped_object("core.Area", "area_id", action="change")
+def area_boundary_save(request: HttpRequest, area_id: int) -> JsonResponse:
+    """The map editor's save: JSON ``{geometry, crs}`` in; ``{ok}`` or field errors and the overlap out."""
+    import json
+
+    from django.conf import settings
+
+    from .geo import BoundaryError, grid_boundary_set
+
+    area = selectors.area_for(request.user, area_id)
+    (area,) = authorize_area_write(request.user, area)
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return JsonResponse(
+            {"ok": False, "errors": {"boundary": [_("请求内容不是有效的JSON。")]}}, status=400
+        )
+    try:
+        grid_boundary_set(
+            actor=request.user,
+            grid=area,
+            geometry=body.get("geometry"),
+            crs=str(body.get("crs") or settings.SHEQU_MAP_TILE_CRS),
+            reason=str(body.get("reason") or "")[:500],
+        )
+    except ValidationError as exc:
+        payload: dict[str, Any] = {"ok": False, "errors": exc.message_dict}
+        if isinstance(exc, BoundaryError) and exc.overlap is not None:
+            payload["overlap"] = _display_collection(exc.overlap, settings.SHEQU_MAP_TILE_CRS)
+        return JsonResponse(payload, status=400)
+    return JsonResponse({"ok": True, "id": area.pk})
+
+
+def _display_collection(collection: dict[str, Any], crs: str) -> dict[str, Any]:
+    if crs not in ("gcj02", "bd09"):
+        return collection
+    features = [{**f, "geometry": _display(f.get("geometry"), crs)} for f in collection.get("features", [])]
+    return {**collection, "features": features}

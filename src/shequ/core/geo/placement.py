@@ -1,0 +1,144 @@
+"""Point-in-grid: which grid a point lies in, from an STRtree over the current grids' boundaries.
+
+The tree is built lazily, once per process, and rebuilt when the boundaries change.  What
+"changed" means is a cheap version read from the database before every use: the number of
+current grids with a boundary and the latest ``updated_at`` among them (every boundary
+write goes through ``area_update``, the GeoJSON import or a division change, and each of
+them touches ``updated_at`` or the set of current grids).
+
+A point on the edge shared by two grids (or any point in two overlapping grids) goes to
+the grid with the smallest id, so the answer is the same every time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from django.db.models import Count, Max
+
+from ..access import subtree_q
+from ..models import Area, AreaLevel
+from .crs import points_to_wgs84, to_wgs84
+from .shapes import to_shape
+
+NOT_PLACED = -1
+
+
+@dataclass
+class GridIndex:
+    version: tuple[Any, ...]
+    tree: shapely.STRtree
+    ids: np.ndarray  # grid id of each tree item, ascending
+    paths: list[str]
+
+    @classmethod
+    def build(cls, version: tuple[Any, ...], rows: Iterable[tuple[int, str, Any]]) -> GridIndex:
+        ids: list[int] = []
+        paths: list[str] = []
+        geometries: list[Any] = []
+        for pk, path, boundary in sorted(rows, key=lambda r: r[0]):
+            geometry = to_shape(boundary)
+            if geometry is None or not geometry.is_valid:
+                continue
+            ids.append(pk)
+            paths.append(path)
+            geometries.append(geometry)
+        shapely.prepare(geometries)
+        return cls(version, shapely.STRtree(geometries), np.asarray(ids, dtype=np.int64), paths)
+
+    def query(self, lngs: np.ndarray, lats: np.ndarray, *, allowed: np.ndarray | None = None) -> np.ndarray:
+        """For each point the id of its grid, or ``NOT_PLACED``; vectorised."""
+        result = np.full(len(lngs), NOT_PLACED, dtype=np.int64)
+        if len(self.ids) == 0 or len(lngs) == 0:
+            return result
+        points = shapely.points(lngs, lats)
+        point_idx, tree_idx = self.tree.query(points, predicate="intersects")
+        if allowed is not None:
+            keep = allowed[tree_idx]
+            point_idx, tree_idx = point_idx[keep], tree_idx[keep]
+        if len(point_idx) == 0:
+            return result
+        # the smallest tree index (= the smallest grid id) for each point
+        order = np.lexsort((tree_idx, point_idx))
+        point_idx, tree_idx = point_idx[order], tree_idx[order]
+        first = np.ones(len(point_idx), dtype=bool)
+        first[1:] = point_idx[1:] != point_idx[:-1]
+        result[point_idx[first]] = self.ids[tree_idx[first]]
+        return result
+
+    def allowed_under(self, path: str) -> np.ndarray:
+        return np.fromiter((p.startswith(path) for p in self.paths), dtype=bool, count=len(self.paths))
+
+
+_lock = threading.Lock()
+_index: GridIndex | None = None
+
+
+def _grids_with_boundary() -> Any:
+    return Area.objects.current().filter(level=AreaLevel.GRID, boundary__isnull=False)
+
+
+def boundaries_version() -> tuple[Any, ...]:
+    """One aggregate query: changes whenever a current grid's boundary (or the set of grids) changes."""
+    agg = _grids_with_boundary().aggregate(n=Count("pk"), latest=Max("updated_at"), top=Max("pk"))
+    return (agg["n"], agg["latest"], agg["top"])
+
+
+def grid_index() -> GridIndex:
+    """The process's index, rebuilt first if the boundaries changed since it was built."""
+    global _index
+    version = boundaries_version()
+    current = _index
+    if current is not None and current.version == version:
+        return current
+    with _lock:
+        if _index is None or _index.version != version:
+            rows = _grids_with_boundary().values_list("pk", "path", "boundary")
+            _index = GridIndex.build(version, list(rows))
+        return _index
+
+
+def reset_index() -> None:
+    global _index
+    with _lock:
+        _index = None
+
+
+def place_points(
+    points: Sequence[Sequence[float]] | np.ndarray, crs: str = "wgs84", within: Area | None = None
+) -> list[int | None]:
+    """The grid id for each (lng, lat), or None; ``within`` limits the answer to that area's subtree."""
+    if crs != "wgs84":
+        points = points_to_wgs84(points, crs)
+    array = np.asarray(points, dtype=float).reshape(-1, 2)
+    index = grid_index()
+    allowed = index.allowed_under(within.path) if within is not None else None
+    ids = index.query(array[:, 0], array[:, 1], allowed=allowed)
+    return [None if i == NOT_PLACED else int(i) for i in ids]
+
+
+def place_point(lng: float, lat: float, crs: str = "wgs84", within: Area | None = None) -> Area | None:
+    """The current grid the point lies in (on a shared edge: the smaller id), or None."""
+    x, y = to_wgs84(float(lng), float(lat), crs)
+    (grid_id,) = place_points([(x, y)], within=within)
+    if grid_id is None:
+        return None
+    qs = Area.objects.filter(pk=grid_id)
+    if within is not None:
+        qs = qs.filter(subtree_q(within.path))
+    return qs.first()
+
+
+def grids_at(lng: float, lat: float, crs: str = "wgs84") -> list[int]:
+    """Every current grid whose boundary holds the point (edges included), smallest id first."""
+    x, y = to_wgs84(float(lng), float(lat), crs)
+    index = grid_index()
+    if len(index.ids) == 0:
+        return []
+    hits = index.tree.query(shapely.points(x, y), predicate="intersects")
+    return sorted(int(index.ids[i]) for i in hits)
