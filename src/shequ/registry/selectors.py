@@ -251,22 +251,20 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _row(entry: AuditEntry, model: Any, *, sensitive_ok: bool) -> HistoryRow | None:
+def _row(entry: AuditEntry, model: Any, *, sensitive_ok: bool, tags: dict[str, Tag]) -> HistoryRow | None:
     changes = dict(entry.changes or {})
-    if changes.pop("sensitive", False):
-        if not sensitive_ok:
-            return None
-        token = changes.pop("tag_token", "")
+    token = changes.pop("tag_token", None)
+    if token is not None:
+        # Every tag change carries only an encrypted tag code, ordinary or sensitive alike,
+        # so the audit log does not tell which changes touched a special group.
         try:
-            changes["tag"] = decrypt(token, label=TAG_AUDIT_LABEL)
+            code = decrypt(token, label=TAG_AUDIT_LABEL)
         except Exception:
-            changes["tag"] = "••••"
-        tag = Tag.objects.filter(code=changes["tag"]).first()
-        if tag is not None:
-            changes["tag"] = tag.name
-    else:
-        if "tag_name" in changes:
-            changes["tag"] = changes.pop("tag_name")
+            return None
+        tag = tags.get(code)
+        if tag is None or (tag.sensitive and not sensitive_ok):
+            return None
+        changes["tag"] = tag.name
     items: list[tuple[str, str]] = []
     for name, value in changes.items():
         label = _field_label(model, name)
@@ -304,5 +302,6 @@ def history_of(
         "-at", "-id"
     )[:limit]
     sensitive_ok = sees_sensitive_tags(actor)
-    rows = [_row(e, model, sensitive_ok=sensitive_ok) for e in entries]
+    tags = {t.code: t for t in Tag.objects.all()}
+    rows = [_row(e, model, sensitive_ok=sensitive_ok, tags=tags) for e in entries]
     return [r for r in rows if r is not None]

@@ -25,9 +25,9 @@ from .people import TAG_AUDIT_LABEL, _require_write
 
 
 def _tag_changes(tag: Tag, **extra: Any) -> dict[str, Any]:
-    if tag.sensitive:
-        return {"sensitive": True, "tag_token": encrypt(tag.code, label=TAG_AUDIT_LABEL), **extra}
-    return {"tag": tag.code, "tag_name": tag.name, **extra}
+    """The same shape for every tag: an encrypted code, so the audit log (read by people
+    without the special-group permission too) does not show which changes were sensitive."""
+    return {"tag_token": encrypt(tag.code, label=TAG_AUDIT_LABEL), **extra}
 
 
 @transaction.atomic

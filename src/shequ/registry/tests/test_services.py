@@ -184,6 +184,11 @@ def test_sensitive_tags_are_invisible_without_the_permission(mini: Any, personas
     entry = AuditEntry.objects.latest("id")
     assert "community_correction" not in str(entry.changes)
     assert "矫正期" not in str(entry.changes)
+    # An ordinary and a sensitive tag change look alike to anyone reading the audit log.
+    ordinary = AuditEntry.objects.filter(action="registry.person.tag_add").order_by("id").first()
+    assert ordinary is not None and ordinary.pk != entry.pk
+    assert set(ordinary.changes) == set(entry.changes)
+    assert "elderly_alone" not in str(ordinary.changes)
     services.person_tag_remove(actor=head, person=person, tag=Tag.objects.get(code="community_correction"))
     assert PersonTag.objects.filter(person=person, removed_on__isnull=True).count() == 1
 
