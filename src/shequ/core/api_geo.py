@@ -70,13 +70,13 @@ class BoundaryImportOut(Schema):
     grids: list[AreaRef]
 
 
-class PlaceIn(Schema):
+class PointPlaceIn(Schema):
     lng: float = Field(..., ge=-180, le=180)
     lat: float = Field(..., ge=-90, le=90)
     crs: str = CrsField
 
 
-class PlaceOut(Schema):
+class PointPlaceOut(Schema):
     grid: AreaRef | None
 
 
@@ -139,10 +139,10 @@ def import_grid_boundaries(request: HttpRequest, area_id: AreaIdPath, payload: B
     )
 
 
-@router.post("/geo/place", response={200: PlaceOut, **ERRORS}, summary="坐标落在哪个网格")
-def place(request: HttpRequest, payload: PlaceIn) -> PlaceOut:
+@router.post("/geo/place", response={200: PointPlaceOut, **ERRORS}, summary="坐标落在哪个网格")
+def place(request: HttpRequest, payload: PointPlaceIn) -> PointPlaceOut:
     from .geo.services import place_visible
 
     refuse_nul(crs=payload.crs)
     grid = place_visible(request.user, payload.lng, payload.lat, payload.crs)
-    return PlaceOut(grid=area_ref(grid) if grid is not None else None)
+    return PointPlaceOut(grid=area_ref(grid) if grid is not None else None)

@@ -23,3 +23,13 @@ class RegistryConfig(AppConfig):
                 order=20,
             )
         )
+        register(
+            NavEntry(
+                "registry_staffing",
+                _("人员配备与网格覆盖"),
+                ("registry:staffing",),
+                "区域与网格",
+                roles=REGISTRY_ROLES,
+                order=21,
+            )
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_staffing
 
 app_name = "registry"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("households/<int:household_id>/", views.household_detail, name="household"),
     path("persons/<int:person_id>/", views.person_detail, name="person"),
     path("persons/<int:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("staffing/", views_staffing.staffing, name="staffing"),
 ]

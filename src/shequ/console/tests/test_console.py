@@ -153,7 +153,7 @@ def test_switch_ignores_offsite_next(client: Any, mini: Any, two_post_worker: An
 
 
 ALL_STAFF = {"home", "areas", "users", "rules", "calendar", "portal"}
-AREA_STAFF = ALL_STAFF | {"registry"}
+AREA_STAFF = ALL_STAFF | {"registry", "registry_staffing"}
 
 
 @pytest.mark.parametrize(

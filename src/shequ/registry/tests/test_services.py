@@ -186,7 +186,8 @@ def test_sensitive_tags_are_invisible_without_the_permission(mini: Any, personas
     assert "矫正期" not in str(entry.changes)
     # An ordinary and a sensitive tag change look alike to anyone reading the audit log.
     ordinary = AuditEntry.objects.filter(action="registry.person.tag_add").order_by("id").first()
-    assert ordinary is not None and ordinary.pk != entry.pk
+    assert ordinary is not None
+    assert ordinary.pk != entry.pk
     assert set(ordinary.changes) == set(entry.changes)
     assert "elderly_alone" not in str(ordinary.changes)
     services.person_tag_remove(actor=head, person=person, tag=Tag.objects.get(code="community_correction"))
