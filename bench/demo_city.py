@@ -60,7 +60,7 @@ def child(database_url: str, scale: str, var_dir: Path) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     t1 = time.perf_counter()
     c1 = cpu_seconds()
-    result = build_demo_city(scale=scale)
+    result = build_demo_city(scale=scale, people_per_grid=0)  # the tree only; people: bench/demo_people.py
     t2 = time.perf_counter()
     c2 = cpu_seconds()
     rows = {

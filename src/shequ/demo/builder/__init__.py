@@ -4,6 +4,10 @@ Deterministic: a fixed seed drives every choice, and dates are relative to today
 city, districts, 江北新区 and the streets go through :func:`shequ.core.areas.area_create`
 (via the shared factories); communities, villages and grids are written with
 ``bulk_create`` (one audit entry per batch), so that the city scale builds in seconds.
+Every area gets approximate WGS-84 boundaries (``geometry``: districts around a rough
+centre, streets, committees and grids tiling their parent), and every grid gets registry
+content (``people``: buildings with rooms, households, people with tags), also in bulk.
+Registry rows have no ``is_demo`` column: they are demo rows because their grid is one.
 """
 
 from .accounts import (

@@ -44,7 +44,9 @@ from ..factories import (
 )
 from .accounts import ACCOUNT_SPECS, RESIDENT_PHONE, TOTP_ROLES, DemoAccount, demo_accounts
 from .bulk import _bulk_create_areas, _chunks, _street_unit_name, _unit_name
+from .geometry import Box
 from .guard import DemoRefused, check_database_is_demo, demo_state
+from .people import build_map_and_registry
 from .plan import (
     BATCH,
     CITY_UNITS,
@@ -96,6 +98,7 @@ class _Builder:
         self.grids_of: dict[int, list[Area]] = {}
         self.grid_counts: dict[str, int] = {}
         self.providers: dict[str, Organisation] = {}
+        self.grid_boxes: dict[int, Box] = {}
 
     # -- helpers
     def _count(self, key: str, n: int) -> None:
@@ -449,9 +452,19 @@ class _Builder:
         self._count("residents", len(users) - n_staff)
         self._count("posts", len(post_rows))
 
+    # -- map and registry (boundaries, then buildings, households and people in every grid)
+    def build_map_and_registry(self, people_per_grid: int | None) -> None:
+        for key, n in build_map_and_registry(self, people_per_grid).items():
+            self._count(key, n)
 
-def build_demo_city(*, scale: str = "small", seed: int = SEED, today: date | None = None) -> BuildResult:
-    """Build the demo city into an empty (or demo-only, already wiped) database."""
+
+def build_demo_city(
+    *, scale: str = "small", seed: int = SEED, today: date | None = None, people_per_grid: int | None = None
+) -> BuildResult:
+    """Build the demo city into an empty (or demo-only, already wiped) database.
+
+    ``people_per_grid`` overrides the scale's number of registry people per grid (0: none).
+    """
     check_database_is_demo()
     if demo_state() is not None or Area.objects.exists():
         raise DemoRefused(_("演示城市已经存在；如需重建请使用 --rebuild。"))
@@ -463,6 +476,7 @@ def build_demo_city(*, scale: str = "small", seed: int = SEED, today: date | Non
         builder.build_organisations()
         builder.build_accounts()
         builder.build_people()
+        builder.build_map_and_registry(people_per_grid)
         built_at = timezone.now()
         PlatformFlag.objects.update_or_create(
             key=FLAG_KEY,

@@ -32,10 +32,15 @@ def demo_state() -> dict[str, Any] | None:
 
 
 def non_demo_counts() -> dict[str, int]:
+    """Rows the demo did not make.  Registry rows have no ``is_demo`` flag: theirs is their grid's."""
+    from shequ.registry.models import Household, Person
+
     counts = {
         "areas": Area.objects.filter(is_demo=False).count(),
         "organisations": Organisation.objects.filter(is_demo=False).count(),
         "users": User.objects.filter(is_demo=False).count(),
+        "persons": Person.objects.filter(grid__is_demo=False).count(),
+        "households": Household.objects.filter(grid__is_demo=False).count(),
     }
     return {k: v for k, v in counts.items() if v}
 
@@ -79,11 +84,43 @@ def _delete_all(queryset: models.QuerySet[Any], *, depth: int = 0) -> int:
     return deleted + queryset.delete()[0]
 
 
+def _wipe_registry() -> int:
+    """Registry rows under demo grids, children before parents (the foreign keys protect)."""
+    from shequ.registry.models import (
+        Building,
+        Courtyard,
+        Household,
+        Membership,
+        NaturalVillage,
+        Person,
+        PersonTag,
+        Place,
+        Room,
+    )
+
+    deleted = 0
+    for queryset in (
+        PersonTag.objects.filter(person__grid__is_demo=True),
+        Membership.objects.filter(household__grid__is_demo=True),
+        Membership.objects.filter(person__grid__is_demo=True),
+        Household.objects.filter(grid__is_demo=True),
+        Person.objects.filter(grid__is_demo=True),
+        Room.objects.filter(building__grid__is_demo=True),
+        Building.objects.filter(grid__is_demo=True),
+        Courtyard.objects.filter(grid__is_demo=True),
+        NaturalVillage.objects.filter(grid__is_demo=True),
+        Place.objects.filter(grid__is_demo=True),
+    ):
+        deleted += _delete_all(queryset)
+    return deleted
+
+
 def wipe_demo_data() -> int:
     """Remove everything the demo made (audit entries stay: they are append-only)."""
     check_database_is_demo()
     with transaction.atomic():
-        deleted = _delete_all(User.objects.filter(is_demo=True))
+        deleted = _wipe_registry()
+        deleted += _delete_all(User.objects.filter(is_demo=True))
         deleted += _delete_all(Organisation.objects.filter(is_demo=True))
         max_depth = Area.objects.filter(is_demo=True).aggregate(m=models.Max("depth"))["m"]
         for depth in range(max_depth if max_depth is not None else -1, -1, -1):

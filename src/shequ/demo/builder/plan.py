@@ -8,6 +8,8 @@ SEED = 20260522
 FLAG_KEY = "demo_city"
 SCALES = ("small", "city")
 BATCH = 2000
+#: Registry people generated per grid (about 1,000,000 in all at the city scale).
+PEOPLE_PER_GRID = {"small": 24, "city": 84}
 
 # --------------------------------------------------------------------------- profiles
 

@@ -29,6 +29,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--rebuild", action="store_true", help="清除已有演示数据后重新生成")
         parser.add_argument("--seed", type=int, default=SEED, help="随机种子（默认固定值，保证结果可重现）")
+        parser.add_argument(
+            "--people-per-grid",
+            type=int,
+            default=None,
+            help="每个网格生成的实有人口数（默认：small 24，city 84，全市约一百万人；0：不生成）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         scale: str = options["scale"]
@@ -58,7 +64,10 @@ class Command(BaseCommand):
                 rows = wipe_demo_data()
                 self.stdout.write(_("已清除演示数据 %(n)s 行（审计记录保留）。") % {"n": rows})
             started = time.monotonic()
-            result = build_demo_city(scale=scale, seed=seed)
+            people = options["people_per_grid"]
+            if people is not None and not 0 <= people <= 1000:
+                raise CommandError(_("--people-per-grid 应在 0 到 1000 之间。"))
+            result = build_demo_city(scale=scale, seed=seed, people_per_grid=people)
         except DemoRefused as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.monotonic() - started
