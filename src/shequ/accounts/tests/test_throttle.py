@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pyotp
@@ -44,7 +45,9 @@ def test_account_locks_after_max_failures_and_says_when(client: Any, mini: Any, 
     expected = lock_message(row.locked_until)
     assert expected.startswith("登录失败次数过多，请于 ")
     assert expected in response.content.decode()
-    shanghai = timezone.localtime(row.locked_until + timedelta(seconds=59))
+    # The retry time is the lock's end rounded up to the next whole minute, in Shanghai time.
+    rounded_up = math.ceil(row.locked_until.timestamp() / 60) * 60
+    shanghai = datetime.fromtimestamp(rounded_up, tz=timezone.get_current_timezone())
     assert f"{shanghai:%H:%M}" in expected
     assert AuditEntry.objects.filter(action="auth.lock", changes__scope="account").count() == 1
 
