@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ from shequ.core.models import (
     AreaLevel,
 )
 
+from ..factories import make_mobile
 from .plan import (
     BATCH,
 )
@@ -76,3 +78,21 @@ def _bulk_create_areas(pending: list[Area], *, action: str, area: Area) -> list[
         )
         created.extend(batch)
     return created
+
+
+class BuilderBase:
+    """What the demo's builders share: counts of what they wrote, and unused phone numbers."""
+
+    rng: random.Random
+    counts: dict[str, int]
+    used_phones: set[str]
+
+    def _count(self, key: str, n: int) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+    def _phone(self) -> str:
+        while True:
+            phone = make_mobile(self.rng)
+            if phone not in self.used_phones:
+                self.used_phones.add(phone)
+                return phone

@@ -34,7 +34,6 @@ from ..factories import (
     make_area,
     make_birth,
     make_citizen_id,
-    make_mobile,
     make_organisation,
     make_resident,
     make_staff,
@@ -43,7 +42,7 @@ from ..factories import (
     staff_user,
 )
 from .accounts import ACCOUNT_SPECS, RESIDENT_PHONE, TOTP_ROLES, DemoAccount, demo_accounts
-from .bulk import _bulk_create_areas, _chunks, _street_unit_name, _unit_name
+from .bulk import BuilderBase, _bulk_create_areas, _chunks, _street_unit_name, _unit_name
 from .geometry import Box
 from .guard import DemoRefused, check_database_is_demo, demo_state
 from .people import build_map_and_registry
@@ -77,7 +76,7 @@ class BuildResult:
     accounts: list[DemoAccount] = field(default_factory=list)
 
 
-class _Builder:
+class _Builder(BuilderBase):
     def __init__(self, *, scale: str, seed: int, today: date) -> None:
         if scale not in SCALES:
             raise ValueError(f"unknown scale {scale!r}")
@@ -99,17 +98,6 @@ class _Builder:
         self.grid_counts: dict[str, int] = {}
         self.providers: dict[str, Organisation] = {}
         self.grid_boxes: dict[int, Box] = {}
-
-    # -- helpers
-    def _count(self, key: str, n: int) -> None:
-        self.counts[key] = self.counts.get(key, 0) + n
-
-    def _phone(self) -> str:
-        while True:
-            phone = make_mobile(self.rng)
-            if phone not in self.used_phones:
-                self.used_phones.add(phone)
-                return phone
 
     def _citizen_id(self, district_code: str, *, min_age: int = 18, max_age: int = 90) -> str:
         self.id_seq += 1

@@ -37,8 +37,8 @@ from shequ.registry.models import (
     Tag,
 )
 
-from ..factories import ensure_registry_tags, make_citizen_id, make_mobile
-from .bulk import _chunks
+from ..factories import ensure_registry_tags, make_citizen_id
+from .bulk import BuilderBase, _chunks
 from .geometry import Box, assign_boundaries
 from .plan import BATCH, PEOPLE_PER_GRID
 
@@ -78,7 +78,7 @@ class _Home:
     tags: list[tuple[int, str]] = field(default_factory=list)  # (member index, tag code)
 
 
-class RegistryBuilder:
+class RegistryBuilder(BuilderBase):
     """Generates the registry rows of every built grid, deterministically from ``seed``."""
 
     def __init__(
@@ -99,17 +99,6 @@ class RegistryBuilder:
         self.id_seq: dict[tuple[str, date, bool], int] = {}
         self.counts: dict[str, int] = {}
         self.tag_ids: dict[str, int] = {}
-
-    # -- helpers
-    def _count(self, key: str, n: int) -> None:
-        self.counts[key] = self.counts.get(key, 0) + n
-
-    def _phone(self) -> str:
-        while True:
-            phone = make_mobile(self.rng)
-            if phone not in self.used_phones:
-                self.used_phones.add(phone)
-                return phone
 
     def _name(self, female: bool, surname: str | None = None) -> str:
         given = GIVEN_FEMALE if female else GIVEN_MALE
