@@ -72,3 +72,23 @@ def make_audit_entry(*, area: Any = None, at: datetime | None = None, **fields: 
         entry.at = at
     entry.save(force_insert=True)
     return entry
+
+
+def sign_in_browser(context: Any, client: Any, user: Any, base_url: str) -> None:
+    """Give a Playwright browser context the session of ``user`` (logged in by the test client)."""
+    from django.conf import settings
+
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])
+
+
+def open_page_as(browser: Any, live_server: Any, client: Any, user: Any, **options: Any) -> Any:
+    """A fresh browser context and page, in Chinese and Beijing time, signed in as ``user``."""
+    context = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server.url, **options
+    )
+    sign_in_browser(context, client, user, live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    return page

@@ -6,35 +6,15 @@ import os
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from shequ.accounts.models import Post
 from shequ.accounts.roles import Role
+from shequ.core.testing import open_page_as as open_as
 from shequ.demo.factories import PERSONA_PLACES, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 STAFF_ROLES = [*PERSONA_PLACES, Role.SYSTEM_ADMIN]
-
-
-def open_as(browser: Any, live_server: Any, client: Any, user: Any, **options: Any) -> Any:
-    """A fresh browser context signed in as ``user`` (the session comes from the test client)."""
-    client.force_login(user)
-    context = browser.new_context(
-        locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server.url, **options
-    )
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return page
 
 
 def test_area_switcher_offers_only_own_posts(

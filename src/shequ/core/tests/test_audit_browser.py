@@ -7,11 +7,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from shequ.core.testing import make_audit_entry
+from shequ.core.testing import make_audit_entry, sign_in_browser
 
 
 @pytest.mark.browser
@@ -32,16 +31,7 @@ def test_filter_and_open_an_entry(page: Any, live_server: Any) -> None:
     )
     make_audit_entry(area=mini.community_b, action="registry.person.update", object_repr="外区某户", at=now)
     client = Client()
-    client.force_login(head)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in_browser(page.context, client, head, live_server.url)
 
     page.goto("/console/audit/")
     table = page.locator("table.audit-table")

@@ -115,20 +115,11 @@ def test_save_endpoint(client: Any, mini: Any, personas: dict[str, Any], drawn: 
 
 
 def _login(page: Any, live_server: Any, user: Any) -> None:
-    from django.conf import settings as dj_settings
     from django.test import Client
 
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": dj_settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[dj_settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    from shequ.core.testing import sign_in_browser
+
+    sign_in_browser(page.context, Client(), user, live_server.url)
 
 
 def _click_at(page: Any, lng: float, lat: float) -> None:

@@ -6,31 +6,14 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from shequ.accounts.roles import Role
 from shequ.core import calendar as cal
 from shequ.core.models import Rule
 from shequ.core.rules import seed_default_rules
+from shequ.core.testing import open_page_as as open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def open_as(browser: Any, live_server: Any, client: Any, user: Any) -> Any:
-    client.force_login(user)
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server.url)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return page
 
 
 def test_district_admin_adds_a_stricter_rule(

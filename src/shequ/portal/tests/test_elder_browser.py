@@ -10,7 +10,8 @@ import os
 from typing import Any
 
 import pytest
-from django.conf import settings
+
+from shequ.core.testing import sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -105,16 +106,7 @@ def test_elder_mode_text_and_tap_targets(
 
     # A signed-in resident turns it on from “我的”; the account remembers it.
     resident = personas["resident"]
-    client.force_login(resident)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in_browser(page.context, client, resident, live_server.url)
     page.goto("/me/")
     assert page.locator("#elder-state").inner_text() == "未开启"
     page.click("#elder-switch")
