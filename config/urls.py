@@ -23,6 +23,7 @@ urlpatterns = [
     path("console/areas/", include("shequ.core.urls_areas")),
     path("console/users/", include("shequ.accounts.urls_console")),
     path("console/registry/", include("shequ.registry.urls")),
+    path("field/", include("shequ.gridwork.urls")),
     path("console/", include("shequ.console.urls")),
     path("system/django-admin/", admin.site.urls),
     path("", include("shequ.portal.urls")),

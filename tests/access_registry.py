@@ -336,3 +336,27 @@ NOT_OBJECT_ROUTES: tuple[str, ...] = (
     "static/",
     "media/",
 )
+
+#: Modules that add their own scoped models: each defines ``MODELS: list[ModelAccess]``.
+EXTRA_MODULES: tuple[str, ...] = (
+    "tests.access_registry_elements",
+    "tests.access_registry_imports",
+    "tests.access_registry_gridwork",
+)
+
+
+def _load_extra_models() -> None:
+    import importlib
+
+    for name in EXTRA_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        for model in module.MODELS:
+            REGISTRY[model.label] = model
+
+
+_load_extra_models()

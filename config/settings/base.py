@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "shequ.console",
     "shequ.portal",
     "shequ.registry",
+    "shequ.gridwork",
     "shequ.demo",
 ]
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views, views_staffing
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("persons/<int:person_id>/", views.person_detail, name="person"),
     path("persons/<int:person_id>/edit/", views.person_edit, name="person_edit"),
     path("staffing/", views_staffing.staffing, name="staffing"),
+    path("imports/", include("shequ.registry.urls_imports")),
 ]

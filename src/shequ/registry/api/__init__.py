@@ -6,7 +6,7 @@ reach answers the same 400 on its field.  Personal data leaves masked, with an a
 instead of a birth date; sensitive tags only for callers with the stricter permission.
 """
 
-from . import households, persons, places, staffing
+from . import elements, households, imports, persons, places, staffing
 from .common import router
 
-__all__ = ["households", "persons", "places", "router", "staffing"]
+__all__ = ["elements", "households", "imports", "persons", "places", "router", "staffing"]

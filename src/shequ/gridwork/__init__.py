@@ -1,0 +1,1 @@
+"""Grid work (C2): patrols, household visits, hazard checks and the grid worker's day."""

@@ -1,0 +1,1 @@
+"""Grid work records."""

@@ -1,0 +1,3 @@
+"""Roster import and export over the API."""
+
+from .common import router  # noqa: F401
