@@ -16,6 +16,7 @@ from shequ.core.api import router as core_router
 from shequ.core.api_audit import router as audit_router
 from shequ.core.api_geo import router as geo_router
 from shequ.core.api_rules import router as rules_router
+from shequ.appeals.api import router as appeals_router
 from shequ.gridwork.api import router as gridwork_router
 from shequ.registry.api import router as registry_router
 
@@ -78,3 +79,4 @@ api.add_router("/", audit_router)
 api.add_router("/", geo_router)
 api.add_router("/", registry_router)
 api.add_router("/gridwork", gridwork_router)
+api.add_router("/appeals", appeals_router)

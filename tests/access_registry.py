@@ -342,6 +342,7 @@ EXTRA_MODULES: tuple[str, ...] = (
     "tests.access_registry_elements",
     "tests.access_registry_imports",
     "tests.access_registry_gridwork",
+    "tests.access_registry_appeals",
 )
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "shequ.portal",
     "shequ.registry",
     "shequ.gridwork",
+    "shequ.appeals",
     "shequ.demo",
 ]
 
