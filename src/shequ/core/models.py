@@ -81,7 +81,9 @@ class AreaQuerySet(models.QuerySet["Area"]):
         return self.filter(Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
 
     def subtree_of(self, area: Area) -> AreaQuerySet:
-        return self.filter(path__startswith=area.path)
+        from .access import subtree_q  # access imports this module
+
+        return self.filter(subtree_q(area.path))
 
 
 class Area(TimeStamped):
