@@ -17,7 +17,9 @@ from shequ.core.api_audit import router as audit_router
 from shequ.core.api_geo import router as geo_router
 from shequ.core.api_rules import router as rules_router
 from shequ.appeals.api import router as appeals_router
+from shequ.commons.api import router as commons_router
 from shequ.gridwork.api import router as gridwork_router
+from shequ.onewindow.api import router as onewindow_router
 from shequ.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -80,3 +82,5 @@ api.add_router("/", geo_router)
 api.add_router("/", registry_router)
 api.add_router("/gridwork", gridwork_router)
 api.add_router("/appeals", appeals_router)
+api.add_router("/onewindow", onewindow_router)
+api.add_router("/commons", commons_router)

@@ -343,6 +343,8 @@ EXTRA_MODULES: tuple[str, ...] = (
     "tests.access_registry_imports",
     "tests.access_registry_gridwork",
     "tests.access_registry_appeals",
+    "tests.access_registry_onewindow",
+    "tests.access_registry_commons",
 )
 
 

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "shequ.registry",
     "shequ.gridwork",
     "shequ.appeals",
+    "shequ.onewindow",
+    "shequ.commons",
     "shequ.demo",
 ]
 

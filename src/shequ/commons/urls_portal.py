@@ -1,0 +1,5 @@
+from django.urls import URLPattern, URLResolver
+
+app_name = "commons_portal"
+
+urlpatterns: list[URLPattern | URLResolver] = []

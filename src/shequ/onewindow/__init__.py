@@ -1,0 +1,1 @@
+"""One-window public services (C4): catalogue, applications, certificates, window devices."""

@@ -1,0 +1,5 @@
+"""API under /api/v1/onewindow/."""
+
+from ninja import Router
+
+router = Router(tags=["onewindow"])
