@@ -12,12 +12,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from shequ.accounts.api import router as accounts_router
 from shequ.accounts.api_auth import api_auth
+from shequ.appeals.api import router as appeals_router
+from shequ.commons.api import router as commons_router
 from shequ.core.api import router as core_router
 from shequ.core.api_audit import router as audit_router
 from shequ.core.api_geo import router as geo_router
 from shequ.core.api_rules import router as rules_router
-from shequ.appeals.api import router as appeals_router
-from shequ.commons.api import router as commons_router
 from shequ.gridwork.api import router as gridwork_router
 from shequ.onewindow.api import router as onewindow_router
 from shequ.registry.api import router as registry_router
