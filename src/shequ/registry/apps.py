@@ -23,6 +23,14 @@ class RegistryConfig(AppConfig):
                 order=20,
             )
         )
+        for key, label, url_name, order in (
+            ("registry_persons", _("人员查询"), "registry:persons", 22),
+            ("registry_buildings", _("楼栋与户室"), "registry:buildings", 23),
+            ("registry_courtyards", _("院落"), "registry:courtyards", 24),
+            ("registry_villages", _("自然村"), "registry:villages", 25),
+            ("registry_places", _("场所"), "registry:places", 26),
+        ):
+            register(NavEntry(key, label, (url_name,), "区域与网格", roles=REGISTRY_ROLES, order=order))
         register(
             NavEntry(
                 "registry_staffing",

@@ -101,19 +101,37 @@ class HouseholdCreateForm(PersonFields):
         label=_("网格"), queryset=None, error_messages={**_INVALID_CHOICE, "required": _("请选择网格。")}
     )
     kind = forms.ChoiceField(label=_("户别"), choices=HouseholdKind.choices, error_messages=_INVALID_CHOICE)
-    address = _text(_("详细地址"), 200, required=True)
+    courtyard: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("院落"),
+        queryset=None,
+        required=False,
+        empty_label=_("不在院落"),
+        error_messages=_INVALID_CHOICE,
+    )
+    room: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("户室"),
+        queryset=None,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages=_INVALID_CHOICE,
+    )
+    address = _text(_("详细地址"), 200, help_text=_("选择了户室或院落时可不填。"))
     moved_in_on = forms.DateField(
         label=_("入住日期"), required=False, widget=_DATE, error_messages=_INVALID_DATE
     )
 
-    field_order = ["grid", "kind", "address", "moved_in_on"]
+    field_order = ["grid", "kind", "room", "courtyard", "address", "moved_in_on"]
 
-    def __init__(self, *args: Any, grids: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, grids: Any, courtyards: Any = None, rooms: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = grids  # type: ignore[attr-defined]
+        self.fields["courtyard"].queryset = courtyards  # type: ignore[attr-defined]
+        self.fields["room"].queryset = rooms  # type: ignore[attr-defined]
         self.fields["name"].label = _("户主姓名")
 
-    HOUSEHOLD_FIELDS = ("grid", "kind", "address", "moved_in_on")
+    HOUSEHOLD_FIELDS = ("grid", "kind", "room", "courtyard", "address", "moved_in_on")
 
     def household_fields(self) -> list[Any]:
         return [self[name] for name in self.HOUSEHOLD_FIELDS]

@@ -258,3 +258,8 @@ class PersonFilters(PageFilters):
 class HouseholdFilters(PageFilters):
     kind: str | None = Field(None, max_length=16, description="registered、resident、floating")
     include_moved_out: bool = False
+
+
+class PlaceFilters(PageFilters):
+    kind: str | None = Field(None, max_length=16, description="shop、institution、facility、other")
+    q: str | None = Field(None, max_length=100, description="名称（包含）")

@@ -19,8 +19,10 @@ from shequ.console.decorators import staff_required
 from shequ.core.access import can_write, scoped_object
 
 from . import selectors, services
-from .access import sees_sensitive_tags
+from .access import registry_q, sees_sensitive_tags
 from .forms import HouseholdCreateForm, HouseholdFilterForm, PersonEditForm, put_errors
+from .forms_elements import TagForm
+from .models import Room
 
 PAGE_SIZE = 50
 
@@ -62,19 +64,25 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @scoped_object("registry.Household", "household_id")
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
-    household = selectors.household_for(request.user, household_id)
+    user = request.user
+    household = selectors.household_for(user, household_id)
+    memberships = selectors.membership_history(household)
+    current = [m for m in memberships if m.valid_to is None]
     return render(
         request,
         "registry/household_detail.html",
         {
             "household": household,
-            "members": selectors.members_of(household),
-            "history": selectors.history_of(household, request.user),
+            "members": current,
+            "past_members": [m for m in memberships if m.valid_to is not None],
+            "can_edit": can_write(user, household.grid) and household.moved_out_on is None,
+            "has_others": any(m.person_id != household.head_id for m in current),
+            "history": selectors.history_of(household, user),
         },
     )
 
 
-def _person_values(data: dict[str, Any], *, keep_blank_sealed: bool) -> dict[str, Any]:
+def person_values(data: dict[str, Any], *, keep_blank_sealed: bool) -> dict[str, Any]:
     values = {
         "name": data["name"],
         "id_doc_type": data["id_doc_type"],
@@ -88,26 +96,46 @@ def _person_values(data: dict[str, Any], *, keep_blank_sealed: bool) -> dict[str
     return values
 
 
+def _preset(request: HttpRequest, name: str) -> int | None:
+    return selectors.as_id(request.GET.get(name)) if request.method == "GET" else None
+
+
 @never_cache
 @staff_required
 @require_http_methods(["GET", "POST"])
 def household_create(request: HttpRequest) -> HttpResponse:
+    """A household with its head; ``?courtyard=`` or ``?room=`` places it (from those pages' links)."""
     user = request.user
     grids = selectors.grids_for(user, write=True)
-    form = HouseholdCreateForm(request.POST or None, grids=grids)
+    courtyards = selectors.courtyards_visible_to(user, write=True).order_by("grid__path", "name")
+    rooms = Room.objects.filter(registry_q(user, "building__grid", write=True)).select_related("building")
+    initial: dict[str, Any] = {}
+    courtyard_id, room_id = _preset(request, "courtyard"), _preset(request, "room")
+    courtyard = courtyards.filter(pk=courtyard_id).first() if courtyard_id else None
+    room = rooms.filter(pk=room_id).first() if room_id else None
+    if courtyard is not None:
+        initial.update(courtyard=courtyard.pk, grid=courtyard.grid_id)
+    if room is not None:
+        initial.update(room=room.pk, grid=room.building.grid_id)
+    form = HouseholdCreateForm(
+        request.POST or None, grids=grids, courtyards=courtyards, rooms=rooms, initial=initial
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
+            room = data["room"]
             try:
                 with transaction.atomic():
                     head = services.person_create(
-                        actor=user, grid=data["grid"], **_person_values(data, keep_blank_sealed=False)
+                        actor=user, grid=data["grid"], **person_values(data, keep_blank_sealed=False)
                     )
                     household = services.household_create(
                         actor=user,
                         grid=data["grid"],
                         kind=data["kind"],
+                        room=room,
+                        courtyard=data["courtyard"],
                         address=data["address"],
                         moved_in_on=data["moved_in_on"],
                         head=head,
@@ -118,7 +146,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已新增住户并登记户主。"))
                 return redirect("registry:household", household_id=household.pk)
         status = 400
-    return render(request, "registry/household_form.html", {"form": form}, status=status)
+    return render(request, "registry/household_form.html", {"form": form, "room": room}, status=status)
 
 
 @never_cache
@@ -139,6 +167,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "history": selectors.history_of(person, user),
             "can_edit": can_write(user, person.grid),
             "sees_sensitive": sees_sensitive_tags(user),
+            "tag_form": TagForm(tags=selectors.tags_visible_to(user), initial={"action": "add"}),
         },
     )
 
@@ -165,7 +194,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.person_update(
-                    actor=user, person=person, **_person_values(form.cleaned_data, keep_blank_sealed=True)
+                    actor=user, person=person, **person_values(form.cleaned_data, keep_blank_sealed=True)
                 )
             except ValidationError as exc:
                 put_errors(form, exc)

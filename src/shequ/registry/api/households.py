@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Status
@@ -25,6 +26,7 @@ from ..schemas import (
     MemberOut,
     PersonBrief,
 )
+from ..schemas_elements import HeadChangeIn, HouseholdMoveOutIn, MemberAddIn, MemberEndIn
 from .common import HOUSEHOLD, _grid, _history, _renamed, router
 
 # --------------------------------------------------------------------------- households
@@ -179,3 +181,115 @@ def update_household(
 def household_history(request: HttpRequest, household_id: HouseholdIdPath) -> list[HistoryOut]:
     household = selectors.household_for(request.user, household_id)
     return _history(selectors.history_of(household, request.user))
+
+
+# --------------------------------------------------------------------------- membership
+
+
+def _member_person(actor: Any, household: Household, payload: MemberAddIn) -> Person:
+    """The person joining: an existing one in reach, or one registered now in the household's grid."""
+    if (payload.person_id is None) == (payload.person is None):
+        raise ValidationError({"person_id": _("请选择已登记的人员，或填写新人员的信息（二选一）。")})
+    if payload.person_id is not None:
+        person = selectors.persons_visible_to(actor).filter(pk=payload.person_id).first()
+        if person is None:
+            raise ValidationError({"person_id": _("未找到该人员。")})
+        return person
+    assert payload.person is not None
+    try:
+        return services.person_create(actor=actor, grid=household.grid, **payload.person.dict())
+    except ValidationError as exc:
+        raise _renamed(exc, {k: f"person.{k}" for k in exc.message_dict}) from exc
+
+
+@router.post(
+    "/registry/households/{household_id}/members",
+    response={201: HouseholdDetailOut, **ERRORS},
+    summary="添加成员（已登记的人员，或同时登记新人员）",
+    openapi_extra=HOUSEHOLD,
+)
+def add_member(
+    request: HttpRequest, household_id: HouseholdIdPath, payload: MemberAddIn
+) -> Status[HouseholdDetailOut]:
+    actor = request.user
+    household = selectors.household_for(actor, household_id)
+    with transaction.atomic():
+        person = _member_person(actor, household, payload)
+        try:
+            services.membership_add(
+                actor=actor,
+                household=household,
+                person=person,
+                relation=payload.relation,
+                valid_from=payload.valid_from,
+            )
+        except ValidationError as exc:
+            raise _renamed(exc, {"person": "person_id"}) from exc
+    return Status(201, _household_detail(household))
+
+
+@router.post(
+    "/registry/households/{household_id}/members/end",
+    response={200: HouseholdDetailOut, **ERRORS},
+    summary="成员离开本户或迁出本地",
+    openapi_extra=HOUSEHOLD,
+)
+def end_member(
+    request: HttpRequest, household_id: HouseholdIdPath, payload: MemberEndIn
+) -> HouseholdDetailOut:
+    actor = request.user
+    household = selectors.household_for(actor, household_id)
+    membership = selectors.current_member(household, payload.person_id)
+    if membership is None:
+        raise ValidationError({"person_id": _("此人不是该户的现有成员。")})
+    try:
+        services.membership_end(
+            actor=actor, membership=membership, valid_to=payload.valid_to, reason=payload.reason
+        )
+    except ValidationError as exc:
+        raise _renamed(exc, {"person": "person_id", "moved_out_on": "valid_to"}) from exc
+    return _household_detail(household)
+
+
+@router.post(
+    "/registry/households/{household_id}/head",
+    response={200: HouseholdDetailOut, **ERRORS},
+    summary="变更户主",
+    openapi_extra=HOUSEHOLD,
+)
+def change_head(
+    request: HttpRequest, household_id: HouseholdIdPath, payload: HeadChangeIn
+) -> HouseholdDetailOut:
+    actor = request.user
+    household = selectors.household_for(actor, household_id)
+    membership = selectors.current_member(household, payload.person_id)
+    if membership is None:
+        raise ValidationError({"person_id": _("户主须是该户的现有成员。")})
+    try:
+        services.household_set_head(
+            actor=actor,
+            household=household,
+            person=membership.person,
+            former_head_relation=payload.former_head_relation,
+        )
+    except ValidationError as exc:
+        raise _renamed(exc, {"person": "person_id"}) from exc
+    return _household_detail(household)
+
+
+@router.post(
+    "/registry/households/{household_id}/moved-out",
+    response={200: HouseholdDetailOut, **ERRORS},
+    summary="整户迁出",
+    openapi_extra=HOUSEHOLD,
+)
+def move_out_household(
+    request: HttpRequest, household_id: HouseholdIdPath, payload: HouseholdMoveOutIn
+) -> HouseholdDetailOut:
+    actor = request.user
+    household = selectors.household_for(actor, household_id)
+    try:
+        services.household_mark_moved_out(actor=actor, household=household, on=payload.on)
+    except ValidationError as exc:
+        raise _renamed(exc, {"moved_out_on": "on"}) from exc
+    return _household_detail(household)

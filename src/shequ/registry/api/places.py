@@ -17,6 +17,7 @@ from ..schemas import (
     BuildingPage,
     BuildingPatch,
     PageFilters,
+    PlaceFilters,
     PlaceIdPath,
     PlaceIn,
     PlaceOut,
@@ -114,10 +115,13 @@ def _place_out(p: Place) -> PlaceOut:
 
 
 @router.get("/registry/places", response={200: PlacePage, **ERRORS}, summary="场所列表")
-def list_places(request: HttpRequest, filters: Query[PageFilters]) -> PlacePage:
-    qs = selectors.places_visible_to(request.user)
-    if filters.grid_id is not None:
-        qs = qs.filter(grid_id=filters.grid_id)
+def list_places(request: HttpRequest, filters: Query[PlaceFilters]) -> PlacePage:
+    qs = selectors.place_list(
+        request.user,
+        grid_id=filters.grid_id,
+        kind=(filters.kind or "").replace("\x00", "") or None,
+        q=filters.q,
+    )
     items = [_place_out(p) for p in qs[filters.offset : filters.offset + filters.limit]]
     return PlacePage(count=qs.count(), limit=filters.limit, offset=filters.offset, items=items)
 

@@ -25,7 +25,7 @@ from ..models import (
     Relation,
     Room,
 )
-from .people import HOUSEHOLD_FIELDS, _require_write
+from .people import HOUSEHOLD_FIELDS, _require_write, person_mark_moved_out
 
 
 def _household_values(actor: Any, household: Household, values: dict[str, Any]) -> None:
@@ -186,12 +186,22 @@ def membership_add(
     return membership
 
 
+#: Why a membership ends: the person left this household (and lives on here), or moved away.
+END_REASONS = ("left", "moved_away")
+
+
 @transaction.atomic
-def membership_end(*, actor: Any, membership: Membership, valid_to: date | None = None) -> Membership:
+def membership_end(
+    *, actor: Any, membership: Membership, valid_to: date | None = None, reason: str = "left"
+) -> Membership:
+    """End a membership. ``reason="moved_away"`` also records the person as moved out (迁出),
+    on the person's own history; the household's history names the reason."""
     household = membership.household
     _require_write(actor, household.grid, field="household")
     errors: v.Errors = {}
     on = v.past_date(errors, "valid_to", valid_to, not_before=membership.valid_from) or timezone.localdate()
+    if reason not in END_REASONS:
+        errors["reason"] = _("请选择有效的选项。")
     if membership.valid_to is not None:
         errors["person"] = _("此人已不是该户成员。")
     elif household.head_id == membership.person_id:
@@ -203,8 +213,15 @@ def membership_end(*, actor: Any, membership: Membership, valid_to: date | None 
         actor=actor,
         action="registry.household.member_end",
         obj=household,
-        changes={"person": membership.person, "relation": membership.relation, "valid_to": on},
+        changes={
+            "person": membership.person,
+            "relation": membership.relation,
+            "valid_to": on,
+            "reason": reason,
+        },
     )
+    if reason == "moved_away":
+        person_mark_moved_out(actor=actor, person=membership.person, on=on)
     return membership
 
 
