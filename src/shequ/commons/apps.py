@@ -7,3 +7,13 @@ class CommonsConfig(AppConfig):
     label = "commons"
     verbose_name = _("共享空间与邻里互助")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from shequ.console.nav import NavEntry, register
+
+        for entry in (
+            NavEntry("commons_spaces", _("场地与预约"), ("commons:spaces",), "公共服务", order=40),
+            NavEntry("commons_usage", _("场地使用统计"), ("commons:usage",), "公共服务", order=41),
+            NavEntry("commons_aid", _("邻里互助"), ("commons:aid",), "公共服务", order=42),
+        ):
+            register(entry)

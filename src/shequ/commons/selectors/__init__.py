@@ -1,0 +1,58 @@
+"""Reads of the commons, always scoped to the acting user."""
+
+from .aid import (
+    AidView,
+    aid_match_for,
+    aid_matches_visible_to,
+    aid_post_for,
+    aid_posts_visible_to,
+    public_thanks,
+    resident_aid_match_for,
+    resident_aid_post_for,
+    resident_aid_view,
+)
+from .spaces import (
+    Cell,
+    Day,
+    booking_for,
+    booking_list,
+    bookings_visible_to,
+    get_own_booking,
+    organisations_for_booking,
+    own_bookings,
+    resident_space_for,
+    space_for,
+    spaces_for_resident,
+    spaces_visible_to,
+    week_grid,
+)
+from .usage import Usage, month_bounds, parse_month, usage_for
+
+__all__ = [
+    "AidView",
+    "Cell",
+    "Day",
+    "Usage",
+    "aid_match_for",
+    "aid_matches_visible_to",
+    "aid_post_for",
+    "aid_posts_visible_to",
+    "booking_for",
+    "booking_list",
+    "bookings_visible_to",
+    "get_own_booking",
+    "month_bounds",
+    "organisations_for_booking",
+    "own_bookings",
+    "parse_month",
+    "public_thanks",
+    "resident_aid_match_for",
+    "resident_aid_post_for",
+    "resident_aid_view",
+    "resident_space_for",
+    "space_for",
+    "spaces_for_resident",
+    "spaces_visible_to",
+    "usage_for",
+    "week_grid",
+]

@@ -1,0 +1,1 @@
+"""Pages: the console (staff) and the resident portal."""
