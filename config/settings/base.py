@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "shequ.core.context_processors.platform",
+                "shequ.portal.links.context",
             ],
         },
     },

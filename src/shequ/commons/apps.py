@@ -17,3 +17,13 @@ class CommonsConfig(AppConfig):
             NavEntry("commons_aid", _("邻里互助"), ("commons:aid",), "公共服务", order=42),
         ):
             register(entry)
+
+        from shequ.portal.links import PortalLink
+        from shequ.portal.links import register as register_portal
+
+        for link in (
+            PortalLink("commons_spaces", _("场地预约"), "commons_portal:spaces", order=40),
+            PortalLink("commons_bookings", _("我的预约"), "commons_portal:bookings", order=41),
+            PortalLink("commons_aid", _("邻里互助"), "commons_portal:aid", order=42),
+        ):
+            register_portal(link)

@@ -45,6 +45,7 @@ from .accounts import ACCOUNT_SPECS, RESIDENT_PHONE, TOTP_ROLES, DemoAccount, de
 from .bulk import BuilderBase, _bulk_create_areas, _chunks, _street_unit_name, _unit_name
 from .geometry import Box
 from .guard import DemoRefused, check_database_is_demo, demo_state
+from .modules import build_modules
 from .people import build_map_and_registry
 from .plan import (
     BATCH,
@@ -445,6 +446,11 @@ class _Builder(BuilderBase):
         for key, n in build_map_and_registry(self, people_per_grid).items():
             self._count(key, n)
 
+    # -- the service modules' own demo content
+    def build_modules(self) -> None:
+        for key, n in build_modules(self.committees, seed=self.seed).items():
+            self._count(key, n)
+
 
 def build_demo_city(
     *, scale: str = "small", seed: int = SEED, today: date | None = None, people_per_grid: int | None = None
@@ -465,6 +471,7 @@ def build_demo_city(
         builder.build_accounts()
         builder.build_people()
         builder.build_map_and_registry(people_per_grid)
+        builder.build_modules()
         built_at = timezone.now()
         PlatformFlag.objects.update_or_create(
             key=FLAG_KEY,
