@@ -1,1 +1,0 @@
-"""Grid work records."""
