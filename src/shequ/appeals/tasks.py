@@ -1,0 +1,22 @@
+"""Background jobs of the appeals module."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="shequ.appeals.tasks.retrain_classifier")
+def retrain_classifier(actor_id: int | None = None, reason: str = "") -> int:
+    """Train, evaluate and activate a new classifier version; returns its number.
+
+    Queued from the console or the API by an admin (``actor_id``), or run on a schedule
+    by the system (no actor).
+    """
+    from django.contrib.auth import get_user_model
+
+    from .services import classifier_retrain
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id is not None else None
+    if actor_id is not None and actor is None:
+        return 0  # the account is gone: do not train in its name
+    return classifier_retrain(actor=actor, reason=reason).version
