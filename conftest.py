@@ -139,6 +139,12 @@ def pytest_fixture_post_finalizer(fixturedef: Any, request: Any) -> None:
         seed_default_rules(audit=False)
         seed_calendar(audit=False)
         ensure_registry_tags()
+        from shequ.gridwork.checklists import ensure_checklist_templates
+
+        ensure_checklist_templates()
+        from shequ.appeals.catalogue import ensure_categories
+
+        ensure_categories()
 
 
 # --- end audit maintenance for flushes ---

@@ -24,6 +24,7 @@ urlpatterns = [
     path("console/users/", include("shequ.accounts.urls_console")),
     path("console/registry/", include("shequ.registry.urls")),
     path("field/", include("shequ.gridwork.urls")),
+    path("console/appeals/", include("shequ.appeals.urls")),
     path("console/onewindow/", include("shequ.onewindow.urls")),
     path("console/commons/", include("shequ.commons.urls")),
     path("services/", include("shequ.onewindow.urls_portal")),

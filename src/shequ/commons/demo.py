@@ -105,3 +105,20 @@ def seed_demo(
                 post.save(update_fields=["status"])
             counts["aid_matches"] += 1
     return counts
+
+
+def wipe_demo() -> int:
+    """Delete the commons' rows in demo areas (before the accounts and areas go); returns rows deleted."""
+    from .models import AidMatch, AidPost, AidThanks, Booking, Space
+
+    deleted = 0
+    for queryset in (
+        AidThanks.objects.filter(match__area__is_demo=True),
+        AidMatch.objects.filter(area__is_demo=True),
+        AidPost.objects.filter(area__is_demo=True),
+        Booking.objects.filter(area__is_demo=True),
+        Space.objects.filter(area__is_demo=True),
+    ):
+        count, _by_model = queryset.delete()
+        deleted += count
+    return deleted

@@ -9,11 +9,6 @@ import pytest
 
 
 @pytest.fixture
-def appeals_urls(settings: Any) -> None:
-    settings.ROOT_URLCONF = "shequ.appeals.tests.urls"
-
-
-@pytest.fixture
 def fresh_classifier() -> Iterator[None]:
     """No model cached from another test (versions live in the rolled-back database)."""
     from shequ.appeals.classifier import runtime

@@ -13,7 +13,7 @@ from shequ.core.testing import open_page_as
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("appeals_urls", "fresh_classifier"),
+    pytest.mark.usefixtures("fresh_classifier"),
 ]
 
 

@@ -10,7 +10,7 @@ from shequ.accounts.roles import Role
 from shequ.appeals.models import Category
 from shequ.core.models import AuditEntry
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("appeals_urls", "fresh_classifier")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_classifier")]
 
 LIST = "/console/appeals/categories/"
 EDIT = "/console/appeals/categories/ENV-WASTE/"

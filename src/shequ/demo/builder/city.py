@@ -448,7 +448,9 @@ class _Builder(BuilderBase):
 
     # -- the service modules' own demo content
     def build_modules(self) -> None:
-        for key, n in build_modules(self.committees, seed=self.seed).items():
+        for key, n in build_modules(
+            self.committees, home_street=self.streets[HOME_STREET], seed=self.seed, today=self.today
+        ).items():
             self._count(key, n)
 
 

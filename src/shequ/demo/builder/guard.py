@@ -118,8 +118,11 @@ def _wipe_registry() -> int:
 def wipe_demo_data() -> int:
     """Remove everything the demo made (audit entries stay: they are append-only)."""
     check_database_is_demo()
+    from .modules import wipe_modules
+
     with transaction.atomic():
-        deleted = _wipe_registry()
+        deleted = wipe_modules()
+        deleted += _wipe_registry()
         deleted += _delete_all(User.objects.filter(is_demo=True))
         deleted += _delete_all(Organisation.objects.filter(is_demo=True))
         max_depth = Area.objects.filter(is_demo=True).aggregate(m=models.Max("depth"))["m"]
