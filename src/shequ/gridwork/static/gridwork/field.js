@@ -16,6 +16,17 @@
   var STORE = "outbox";
   var statusEl = document.getElementById("queue-status");
   var flushing = false;
+  var MESSAGES = (function () {
+    var el = document.getElementById("field-messages");
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  })();
+  /* The page's translated text for ``key``, with %(name)s placeholders filled from ``params``. */
+  function t(key, params) {
+    var text = MESSAGES[key] || key;
+    return text.replace(/%\((\w+)\)s/g, function (_m, name) {
+      return params && params[name] !== undefined ? String(params[name]) : "";
+    });
+  }
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -66,10 +77,10 @@
   function refreshStatus(sentSome) {
     return queueAll().then(function (items) {
       var waiting = items.filter(function (i) { return !i.failed; }).length;
-      if (waiting) showStatus("待发送 " + waiting + " 条" + (navigator.onLine ? "" : "（网络已断开，恢复后自动发送）"), "waiting");
-      else if (sentSome) showStatus("已发送", "sent");
+      if (waiting) showStatus(t("waiting", { n: waiting }) + (navigator.onLine ? "" : t("offline_hint")), "waiting");
+      else if (sentSome) showStatus(t("sent"), "sent");
       var failed = items.filter(function (i) { return i.failed; });
-      if (failed.length) showStatus("有 " + failed.length + " 条记录被退回，请修改后重新提交：" + failed[0].message, "failed");
+      if (failed.length) showStatus(t("refused", { n: failed.length, message: failed[0].message }), "failed");
       return waiting;
     });
   }
@@ -89,7 +100,7 @@
   function firstMessage(data) {
     var errors = (data && data.errors) || {};
     for (var k in errors) if (errors[k] && errors[k].length) return errors[k][0];
-    return (data && data.detail) || "提交失败";
+    return (data && data.detail) || t("failed");
   }
 
   function flush() {
@@ -149,7 +160,7 @@
   function stamp(d) {
     var p = {};
     shanghai.formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
-    return p.year + "年" + p.month + "月" + p.day + "日 " + p.hour + ":" + p.minute;
+    return t("stamp", { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute });
   }
   function gridName(form) {
     var g = form.querySelector("#grid");
@@ -174,7 +185,7 @@
           var ctx = c.getContext("2d");
           ctx.drawImage(img, 0, 0, w, h);
           var lines = [stamp(taken)];
-          lines.push(fix ? ("北纬 " + fix.lat.toFixed(6) + " 东经 " + fix.lng.toFixed(6) + "（WGS-84）") : "位置未获取");
+          lines.push(fix ? t("position", { lat: fix.lat.toFixed(6), lng: fix.lng.toFixed(6) }) : t("no_position"));
           if (grid) lines.push(grid);
           var size = Math.max(14, Math.round(w / 28));
           ctx.font = size + "px sans-serif";
@@ -225,7 +236,7 @@
             });
           }
         }, function () {
-          showError(form, input.getAttribute("data-photos") === "photos" ? "photos" : "__all__", "所选文件不是图片，请重新拍照。");
+          showError(form, input.getAttribute("data-photos") === "photos" ? "photos" : "__all__", t("not_image"));
         }).then(function () {
           busy -= 1;
           form.setAttribute("data-busy", String(busy));
@@ -266,7 +277,7 @@
 
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      if (busy > 0) { showError(form, "__all__", "照片正在处理，请稍候再保存。"); return; }
+      if (busy > 0) { showError(form, "__all__", t("photo_busy")); return; }
       clearErrors(form);
       var kind = form.getAttribute("data-kind");
       var payload = kind === "visit" ? visitPayload(form, key, photos) : checkPayload(form, key, photos);
@@ -318,8 +329,8 @@
     var household = intOrNull(form.querySelector("#household").value);
     var summary = form.querySelector("#summary").value.trim();
     var ok = true;
-    if (!household) { showError(form, "household_id", "请选择走访的住户。"); ok = false; }
-    if (!summary) { showError(form, "summary", "请填写走访情况。"); ok = false; }
+    if (!household) { showError(form, "household_id", t("choose_household")); ok = false; }
+    if (!summary) { showError(form, "summary", t("summary_required")); ok = false; }
     if (!ok) return null;
     var needs = [];
     form.querySelectorAll(".need-row").forEach(function (row) {
@@ -356,7 +367,7 @@
         });
       }
     });
-    if (!results.length) { showError(form, "results", "请至少填写一项检查结果。"); return null; }
+    if (!results.length) { showError(form, "results", t("results_required")); return null; }
     var place = form.querySelector("#place");
     return {
       key: key,
@@ -406,13 +417,13 @@
           lat: Number(p.coords.latitude.toFixed(6)), lng: Number(p.coords.longitude.toFixed(6)),
           accuracy: p.coords.accuracy });
         save();
-        state.textContent = "巡查中，已记录 " + points.length + " 个待上传轨迹点";
+        state.textContent = t("patrol_points", { n: points.length });
         if (points.length >= 10) sendPoints();
       }, function () {}, { enableHighAccuracy: true, maximumAge: 10000 });
     }
     function stopWatch() { if (watch !== null) navigator.geolocation.clearWatch(watch); watch = null; }
     function on(isOn) {
-      button.textContent = isOn ? "结束巡查" : "开始巡查";
+      button.textContent = isOn ? t("patrol_stop") : t("patrol_start");
       notes.hidden = !isOn; if (notesLabel) notesLabel.hidden = !isOn;
       if (isOn) startWatch(); else stopWatch();
     }
@@ -426,10 +437,10 @@
       if (!patrolId) {
         post("patrols", { key: uuid(), grid_id: grid }).then(function (r) {
           return r.json().then(function (data) {
-            if (r.ok) { patrolId = String(data.id); box.setAttribute("data-patrol", patrolId); state.textContent = "巡查中"; on(true); }
+            if (r.ok) { patrolId = String(data.id); box.setAttribute("data-patrol", patrolId); state.textContent = t("patrolling"); on(true); }
             else state.textContent = firstMessage(data);
           });
-        }, function () { state.textContent = "网络不可用，暂不能开始巡查。"; }).then(done, done);
+        }, function () { state.textContent = t("patrol_start_offline"); }).then(done, done);
       } else {
         sendPoints().then(function () {
           return post("patrols/" + patrolId + "/stop", { notes: notes.value });
@@ -437,10 +448,10 @@
           return r.json().then(function (data) {
             if (r.ok) {
               patrolId = null; box.removeAttribute("data-patrol"); on(false); points = []; save();
-              state.textContent = "巡查已结束，距离 " + data.distance_m + " 米，轨迹点 " + data.point_count + " 个";
+              state.textContent = t("patrol_done", { m: data.distance_m, n: data.point_count });
             } else state.textContent = firstMessage(data);
           });
-        }, function () { state.textContent = "网络不可用，请稍后再结束巡查。"; }).then(done, done);
+        }, function () { state.textContent = t("patrol_stop_offline"); }).then(done, done);
       }
     });
   }
