@@ -12,15 +12,21 @@ from .people import (
     Sex,
     Tag,
 )
+from .imports import FINISHED_STATUSES, ImportJob, ImportKind, ImportMode, ImportStatus
 from .places import Building, BuildingKind, Courtyard, NaturalVillage, Place, PlaceKind, Room
 
 __all__ = [
+    "FINISHED_STATUSES",
     "GONE_STATUSES",
     "Building",
     "BuildingKind",
     "Courtyard",
     "Household",
     "HouseholdKind",
+    "ImportJob",
+    "ImportKind",
+    "ImportMode",
+    "ImportStatus",
     "Membership",
     "NaturalVillage",
     "Person",
