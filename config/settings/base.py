@@ -134,6 +134,15 @@ SHEQU_DATA_KEYS_PREVIOUS = env_list("SHEQU_DATA_KEYS_PREVIOUS", [])
 SHEQU_CRYPTO_SUITE = env_choice("SHEQU_CRYPTO_SUITE", "sm4", {"sm4", "aes"})
 SHEQU_AUDIT_RETENTION_DAYS = env_int("SHEQU_AUDIT_RETENTION_DAYS", 365, minimum=183)
 
+# Roster import and export (registry): file and row limits, batch size, background threshold.
+SHEQU_IMPORT_MAX_BYTES = env_int("SHEQU_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+SHEQU_IMPORT_MAX_ROWS = env_int("SHEQU_IMPORT_MAX_ROWS", 1_000_000, minimum=1)
+SHEQU_IMPORT_BACKGROUND_ROWS = env_int("SHEQU_IMPORT_BACKGROUND_ROWS", 5000, minimum=1)
+SHEQU_IMPORT_BATCH_ROWS = env_int("SHEQU_IMPORT_BATCH_ROWS", 2000, minimum=1)
+SHEQU_IMPORT_MAX_PROBLEMS = env_int("SHEQU_IMPORT_MAX_PROBLEMS", 10000, minimum=100)
+SHEQU_IMPORT_COPY = env_bool("SHEQU_IMPORT_COPY", True)
+SHEQU_EXPORT_MAX_ROWS = env_int("SHEQU_EXPORT_MAX_ROWS", 1_000_000, minimum=1)
+
 # Internationalisation: Chinese first.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -10,11 +10,14 @@ class CommonsConfig(AppConfig):
 
     def ready(self) -> None:
         from shequ.console.nav import NavEntry, register
+        from shequ.registry.access import REGISTRY_ROLES
 
         for entry in (
             NavEntry("commons_spaces", _("场地与预约"), ("commons:spaces",), "公共服务", order=40),
             NavEntry("commons_usage", _("场地使用统计"), ("commons:usage",), "公共服务", order=41),
-            NavEntry("commons_aid", _("邻里互助"), ("commons:aid",), "公共服务", order=42),
+            NavEntry(
+                "commons_aid", _("邻里互助"), ("commons:aid",), "公共服务", roles=REGISTRY_ROLES, order=42
+            ),
         ):
             register(entry)
 

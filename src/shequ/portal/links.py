@@ -1,13 +1,15 @@
 """The resident portal's service links, contributed by each module.
 
 A module adds its resident pages with :func:`register` (in its ``AppConfig.ready``); the
-home page shows, in order, those whose URL name reverses.  ``tab`` entries also appear in
-the bottom tab bar.
+home page shows, in order, those whose URL name reverses and whose audience matches the
+visitor (``"resident"``: signed-in residents, the default — staff use the console;
+``"anyone"``: every visitor).  ``tab`` entries also appear in the bottom tab bar.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -20,7 +22,7 @@ class PortalLink:
     url_name: str
     order: int = 100
     tab: bool = False
-    signed_in_only: bool = True
+    audience: str = "resident"
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,15 @@ def unregister(key: str) -> None:
     _registry.pop(key, None)
 
 
-def links_for(*, signed_in: bool) -> list[ShownLink]:
+def _is_resident(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "kind", "") == "resident")
+
+
+def links_for(user: Any) -> list[ShownLink]:
+    resident = _is_resident(user)
     shown = []
     for link in sorted(_registry.values(), key=lambda item: (item.order, item.key)):
-        if link.signed_in_only and not signed_in:
+        if link.audience == "resident" and not resident:
             continue
         try:
             url = reverse(link.url_name)
@@ -58,6 +65,5 @@ def links_for(*, signed_in: bool) -> list[ShownLink]:
 
 
 def context(request: object) -> dict[str, list[ShownLink]]:
-    """Template context: ``portal_links`` for the signed-in state of the request."""
-    user = getattr(request, "user", None)
-    return {"portal_links": links_for(signed_in=bool(getattr(user, "is_authenticated", False)))}
+    """Template context: ``portal_links`` for the visitor of the request."""
+    return {"portal_links": links_for(getattr(request, "user", None))}

@@ -29,6 +29,7 @@ class RegistryConfig(AppConfig):
             ("registry_courtyards", _("院落"), "registry:courtyards", 24),
             ("registry_villages", _("自然村"), "registry:villages", 25),
             ("registry_places", _("场所"), "registry:places", 26),
+            ("registry_imports", _("花名册导入导出"), "registry:import_home", 27),
         ):
             register(NavEntry(key, label, (url_name,), "区域与网格", roles=REGISTRY_ROLES, order=order))
         register(

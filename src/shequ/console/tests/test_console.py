@@ -152,14 +152,35 @@ def test_switch_ignores_offsite_next(client: Any, mini: Any, two_post_worker: An
 # ------------------------------------------------------------------ navigation by capability
 
 
-ALL_STAFF = {"home", "areas", "users", "rules", "calendar", "portal"}
-AREA_STAFF = ALL_STAFF | {"registry", "registry_staffing"}
+ALL_STAFF = {
+    "home",
+    "areas",
+    "users",
+    "rules",
+    "calendar",
+    "portal",
+    "appeal_categories",
+    "commons_spaces",
+    "commons_usage",
+}
+REGISTRY = {
+    "registry",
+    "registry_staffing",
+    "registry_persons",
+    "registry_buildings",
+    "registry_courtyards",
+    "registry_villages",
+    "registry_places",
+    "registry_imports",
+}
+GRID_WORK_LISTS = {"gridwork_visits", "gridwork_checks", "gridwork_findings", "gridwork_patrols"}
+AREA_STAFF = ALL_STAFF | REGISTRY | GRID_WORK_LISTS | {"commons_aid"}
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.GRID_WORKER, AREA_STAFF),
+        (Role.GRID_WORKER, AREA_STAFF | {"gridwork_day"}),
         (Role.COMMUNITY_WORKER, AREA_STAFF),
         (Role.COMMUNITY_HEAD, AREA_STAFF | {"audit"}),
         (Role.DEPARTMENT_HANDLER, ALL_STAFF),
@@ -201,7 +222,18 @@ def test_entry_requirements_permission_and_roles(personas: dict[str, Any], monke
 def test_groups_in_display_order(personas: dict[str, Any], monkeypatch: Any) -> None:
     monkeypatch.setattr(nav.NavEntry, "url", lambda self: f"/x/{self.key}/")
     groups = [g.key for g in nav.navigation_for(personas[Role.SYSTEM_ADMIN], "/")]
-    assert groups == ["工作台", "区域与网格", "人员与账户", "政策规则", "工作日历", "审计日志", "系统管理"]
+    assert groups == [
+        "工作台",
+        "区域与网格",
+        "人员与账户",
+        "网格工作",
+        "诉求办理",
+        "公共服务",
+        "政策规则",
+        "工作日历",
+        "审计日志",
+        "系统管理",
+    ]
 
 
 def test_navigation_skips_pages_that_do_not_reverse(personas: dict[str, Any]) -> None:

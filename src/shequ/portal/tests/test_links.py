@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from shequ.portal import links
 
@@ -17,18 +18,19 @@ def scratch_links() -> Any:
     links._registry.update(saved)
 
 
-def test_links_resolve_in_order_and_unknown_names_are_left_out(scratch_links: Any) -> None:
+@pytest.mark.django_db
+def test_links_resolve_in_order_and_follow_their_audience(scratch_links: Any, personas: Any) -> None:
     links.register(links.PortalLink("b", "乙", "portal:me", order=2, tab=True))
     links.register(links.PortalLink("a", "甲", "portal:home", order=1))
     links.register(links.PortalLink("x", "无", "no_such_app:page", order=0))
-    links.register(links.PortalLink("pub", "公开", "portal:home", order=3, signed_in_only=False))
-    shown = links.links_for(signed_in=True)
-    keys = [link.key for link in shown]
+    links.register(links.PortalLink("pub", "公开", "portal:home", order=3, audience="anyone"))
+    keys = [link.key for link in links.links_for(personas["resident"])]
     assert keys.index("a") < keys.index("b") < keys.index("pub")
     assert "x" not in keys
-    anonymous = [link.key for link in links.links_for(signed_in=False)]
-    assert "pub" in anonymous
-    assert "a" not in anonymous
+    for visitor in (AnonymousUser(), personas["community_worker"]):
+        shown = [link.key for link in links.links_for(visitor)]
+        assert "pub" in shown
+        assert "a" not in shown
 
 
 @pytest.mark.django_db
@@ -39,4 +41,6 @@ def test_home_shows_registered_module_links_to_residents(client: Any, personas: 
     assert 'id="portal-link-commons_spaces"' in body
     assert "/commons/" in body
     client.logout()
+    assert 'id="portal-link-commons_spaces"' not in client.get("/").content.decode()
+    client.force_login(personas["community_worker"])  # staff work in the console
     assert 'id="portal-link-commons_spaces"' not in client.get("/").content.decode()
