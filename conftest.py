@@ -179,3 +179,13 @@ def _no_straggling_sessions_at_teardown(django_db_setup: Any, django_db_blocker:
             else:
                 cursor.execute(f"SELECT pg_terminate_backend(pid) FROM ({others}) AS stragglers")  # noqa: S608
         connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test() -> Iterator[None]:
+    """A request in another language leaves that language active in the thread; put Chinese back."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
