@@ -1,5 +1,5 @@
-"""In a real browser: a community worker imports a roster with deliberate errors, sees each with its
-row and column, fixes the file, imports it and finds the people."""
+"""In a real browser on a phone-sized screen: a community worker imports a roster with deliberate
+errors, sees each with its row and column, fixes the file, imports it and finds the people."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_community_worker_fixes_a_roster_and_imports_it(
-    page: Any, live_server: Any, client: Any, mini: Any, personas: dict[str, Any], tmp_path: Path
+    phone_page: Any, live_server: Any, client: Any, mini: Any, personas: dict[str, Any], tmp_path: Path
 ) -> None:
+    page = phone_page
     worker = personas[Role.COMMUNITY_WORKER]
     sign_in_browser(page.context, client, worker, live_server.url)
     grid = mini.grid_a.name
@@ -62,3 +63,13 @@ def test_community_worker_fixes_a_roster_and_imports_it(
     assert page.inner_text("h1") == "周晓梅"
     assert page.inner_text("#person-phone") == "139****5678"
     assert Person.objects.count() == 3
+
+    # and by the person search, by name and by the full ID number
+    page.goto("/console/registry/persons/")
+    page.fill("#id_q", "郑红")
+    page.locator("#person-search button[type=submit]").first.click()
+    page.locator("#person-table a", has_text="郑红").wait_for()
+    page.fill("#id_q", cid(5))
+    page.locator("#person-search button[type=submit]").first.click()
+    page.locator("#person-table a", has_text="吴志强").wait_for()
+    assert page.locator("#person-table tbody tr").count() == 1
