@@ -1,0 +1,1 @@
+"""Pages of the one-window module: the resident portal (/services/) and the staff console."""
