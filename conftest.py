@@ -145,6 +145,9 @@ def pytest_fixture_post_finalizer(fixturedef: Any, request: Any) -> None:
         from shequ.appeals.catalogue import ensure_categories
 
         ensure_categories()
+        from shequ.onewindow.seeding import seed_catalogue
+
+        seed_catalogue()
 
 
 # --- end audit maintenance for flushes ---

@@ -127,6 +127,9 @@ SHEQU_TOTP_POLICY = env_choice("SHEQU_TOTP_POLICY", "admins", {"admins", "all", 
 SHEQU_SMS_CODE_TTL_SECONDS = env_int("SHEQU_SMS_CODE_TTL_SECONDS", 300, minimum=60)
 SHEQU_SMS_RESEND_SECONDS = env_int("SHEQU_SMS_RESEND_SECONDS", 60, minimum=10)
 SHEQU_SMS_BACKEND = env_str("SHEQU_SMS_BACKEND", "shequ.integration.sms.ConsoleSMSBackend")
+# Window devices (one-window services): ID-card reader and document camera (高拍仪) adapters.
+SHEQU_IDCARD_BACKEND = env_str("SHEQU_IDCARD_BACKEND", "shequ.onewindow.devices.DemoIdCardReader")
+SHEQU_CAMERA_BACKEND = env_str("SHEQU_CAMERA_BACKEND", "shequ.onewindow.devices.DemoDocumentCamera")
 
 # Personal data protection (core/pii/).
 SHEQU_DATA_KEY = env_str("SHEQU_DATA_KEY", required=True)

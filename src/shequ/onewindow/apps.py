@@ -49,3 +49,23 @@ class OnewindowConfig(AppConfig):
             ),
         ):
             nav.register(entry)
+
+        from shequ.portal.links import PortalLink
+        from shequ.portal.links import register as register_portal
+
+        for link in (
+            PortalLink(
+                "onewindow_catalogue",
+                _("办事指南"),
+                "onewindow_portal:catalogue",
+                order=10,
+                tab=True,
+                audience="anyone",
+            ),
+            PortalLink("onewindow_mine", _("我的办件"), "onewindow_portal:mine", order=11),
+            PortalLink(
+                "onewindow_track", _("办件查询"), "onewindow_portal:track", order=12, audience="anyone"
+            ),
+            PortalLink("onewindow_certificates", _("我的证明"), "onewindow_portal:certificates", order=13),
+        ):
+            register_portal(link)

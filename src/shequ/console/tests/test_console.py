@@ -175,18 +175,20 @@ REGISTRY = {
 }
 GRID_WORK_LISTS = {"gridwork_visits", "gridwork_checks", "gridwork_findings", "gridwork_patrols"}
 AREA_STAFF = ALL_STAFF | REGISTRY | GRID_WORK_LISTS | {"commons_aid"}
+ONE_WINDOW_READ = {"onewindow_queue", "onewindow_reports"}
+ONE_WINDOW = ONE_WINDOW_READ | {"onewindow_window", "onewindow_certificates"}
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
         (Role.GRID_WORKER, AREA_STAFF | {"gridwork_day"}),
-        (Role.COMMUNITY_WORKER, AREA_STAFF),
-        (Role.COMMUNITY_HEAD, AREA_STAFF | {"audit"}),
-        (Role.DEPARTMENT_HANDLER, ALL_STAFF),
-        (Role.DISTRICT_ADMIN, AREA_STAFF | {"audit"}),
-        (Role.CITY_ADMIN, AREA_STAFF | {"audit"}),
-        (Role.SYSTEM_ADMIN, AREA_STAFF | {"audit", "django_admin"}),
+        (Role.COMMUNITY_WORKER, AREA_STAFF | ONE_WINDOW),
+        (Role.COMMUNITY_HEAD, AREA_STAFF | ONE_WINDOW | {"audit"}),
+        (Role.DEPARTMENT_HANDLER, ALL_STAFF | ONE_WINDOW_READ),
+        (Role.DISTRICT_ADMIN, AREA_STAFF | ONE_WINDOW | {"audit"}),
+        (Role.CITY_ADMIN, AREA_STAFF | ONE_WINDOW | {"audit"}),
+        (Role.SYSTEM_ADMIN, AREA_STAFF | ONE_WINDOW | {"audit", "django_admin"}),
     ],
 )
 def test_navigation_follows_capabilities(

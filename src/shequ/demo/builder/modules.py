@@ -59,7 +59,17 @@ def build_modules(committees: list[Area], *, home_street: Area, seed: int, today
     counts.update(seed_commons(communities=chosen, residents=residents, rng=rng))
     counts.update(_grid_work(home_street, seed=seed, today=today))
     counts.update(_classifier())
+    counts.update(_one_window())
     return counts
+
+
+def _one_window() -> dict[str, int]:
+    """The service catalogue, and a few applications and certificates at the demo window."""
+    from shequ.onewindow.demo import seed_demo as seed_onewindow
+
+    from .accounts import RESIDENT_PHONE
+
+    return {f"onewindow_{k}": n for k, n in seed_onewindow(resident_phone=RESIDENT_PHONE).items()}
 
 
 def _classifier() -> dict[str, int]:
