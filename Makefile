@@ -6,7 +6,7 @@ PIP    := $(BIN)/pip
 MANAGE := $(BIN)/python manage.py
 HASH   := $(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test check lint typecheck install install-dev chromium messages clean demo-city bench
+.PHONY: demo test check lint typecheck install install-dev chromium pdftotext messages clean demo-city bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,13 +30,19 @@ demo: install
 	$(MANAGE) demo_serve
 
 ## make test — install what the tests need (Chromium included) and run the whole suite
-test: install-dev chromium
+test: install-dev chromium pdftotext
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || \
 	  (echo "Installing Debian's Chromium for the browser tests…" && \
 	   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+# the certificate tests read the PDFs' text with poppler's pdftotext
+pdftotext:
+	@command -v pdftotext >/dev/null 2>&1 || \
+	  (echo "Installing Debian's poppler-utils for the certificate tests…" && \
+	   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null)
 
 ## make check — lint, types and migrations (CI runs it before the tests)
 check: install-dev

@@ -27,8 +27,8 @@ from .schemas import (
 
 
 class OwVerifyQuery(Schema):
-    number: str = Field(..., max_length=32)
-    code: str = Field(..., max_length=40)
+    number: str = Field(..., max_length=32, pattern=r"^[\w\-\s]*$")
+    code: str = Field(..., max_length=40, pattern=r"^[\w\-\s]*$")
 
 
 @router.get(

@@ -26,8 +26,9 @@ from .common import flat
 @never_cache
 @require_GET
 def verify(request: HttpRequest) -> HttpResponse:
-    number = request.GET.get("number", "").strip()[:32]
-    code = request.GET.get("code", "").strip()[:40]
+    # printable text only: a control character (a NUL) can never be part of a number or code
+    number = "".join(ch for ch in request.GET.get("number", "") if ch.isprintable()).strip()[:32]
+    code = "".join(ch for ch in request.GET.get("code", "") if ch.isprintable()).strip()[:40]
     result: dict[str, Any] | None = None
     if number or code:
         cert = Certificate.objects.select_related("kind", "area").filter(number=number).first()
