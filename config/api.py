@@ -19,6 +19,7 @@ from shequ.core.api_audit import router as audit_router
 from shequ.core.api_geo import router as geo_router
 from shequ.core.api_rules import router as rules_router
 from shequ.gridwork.api import router as gridwork_router
+from shequ.integration.outbox.api import router as outbox_router
 from shequ.onewindow.api import router as onewindow_router
 from shequ.registry.api import router as registry_router
 
@@ -80,6 +81,7 @@ api.add_router("/", rules_router)
 api.add_router("/", audit_router)
 api.add_router("/", geo_router)
 api.add_router("/", registry_router)
+api.add_router("/", outbox_router)
 api.add_router("/gridwork", gridwork_router)
 api.add_router("/appeals", appeals_router)
 api.add_router("/onewindow", onewindow_router)

@@ -71,6 +71,10 @@ def _configure_broker(sender: Celery, **_: object) -> None:
             "task": "shequ.core.tasks.purge_expired_audit",
             "schedule": crontab(hour=3, minute=17),
         },
+        "deliver-due-notifications": {
+            "task": "shequ.integration.outbox.tasks.deliver_due_notifications",
+            "schedule": 60.0,
+        },
         "retrain-classifier": {
             "task": "shequ.appeals.tasks.retrain_classifier",
             "schedule": crontab(hour=2, minute=40),

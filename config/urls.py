@@ -31,5 +31,6 @@ urlpatterns = [
     path("commons/", include("shequ.commons.urls_portal")),
     path("console/", include("shequ.console.urls")),
     path("system/django-admin/", admin.site.urls),
+    path("messages/", include("shequ.integration.outbox.urls")),
     path("", include("shequ.portal.urls")),
 ]

@@ -345,6 +345,7 @@ EXTRA_MODULES: tuple[str, ...] = (
     "tests.access_registry_appeals",
     "tests.access_registry_onewindow",
     "tests.access_registry_commons",
+    "tests.access_registry_outbox",
 )
 
 

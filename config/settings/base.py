@@ -127,6 +127,13 @@ SHEQU_TOTP_POLICY = env_choice("SHEQU_TOTP_POLICY", "admins", {"admins", "all", 
 SHEQU_SMS_CODE_TTL_SECONDS = env_int("SHEQU_SMS_CODE_TTL_SECONDS", 300, minimum=60)
 SHEQU_SMS_RESEND_SECONDS = env_int("SHEQU_SMS_RESEND_SECONDS", 60, minimum=10)
 SHEQU_SMS_BACKEND = env_str("SHEQU_SMS_BACKEND", "shequ.integration.sms.ConsoleSMSBackend")
+# Notification outbox (SMS and in-app messages of every module).
+SHEQU_OUTBOX_MAX_ATTEMPTS = env_int("SHEQU_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+SHEQU_OUTBOX_BACKOFF_SECONDS = env_int("SHEQU_OUTBOX_BACKOFF_SECONDS", 30, minimum=1)
+SHEQU_OUTBOX_BACKOFF_CAP_SECONDS = env_int("SHEQU_OUTBOX_BACKOFF_CAP_SECONDS", 3600, minimum=1)
+SHEQU_OUTBOX_CLAIM_SECONDS = env_int("SHEQU_OUTBOX_CLAIM_SECONDS", 300, minimum=10)
+SHEQU_OUTBOX_BATCH = env_int("SHEQU_OUTBOX_BATCH", 100, minimum=1)
+SHEQU_OUTBOX_DISPATCH = env_choice("SHEQU_OUTBOX_DISPATCH", "celery", {"celery", "inline", "none"})
 # Window devices (one-window services): ID-card reader and document camera (高拍仪) adapters.
 SHEQU_IDCARD_BACKEND = env_str("SHEQU_IDCARD_BACKEND", "shequ.onewindow.devices.DemoIdCardReader")
 SHEQU_CAMERA_BACKEND = env_str("SHEQU_CAMERA_BACKEND", "shequ.onewindow.devices.DemoDocumentCamera")

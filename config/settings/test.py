@@ -13,6 +13,7 @@ from .base import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SHEQU_SMS_BACKEND = "shequ.integration.sms.RecordingSMSBackend"
+SHEQU_OUTBOX_DISPATCH = "inline"
 SHEQU_IDCARD_BACKEND = "shequ.onewindow.devices.RecordingIdCardReader"
 SHEQU_CAMERA_BACKEND = "shequ.onewindow.devices.RecordingDocumentCamera"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405

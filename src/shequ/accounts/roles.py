@@ -74,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "core.manage_calendar",
             "core.manage_areas",
             "core.manage_staff",
+            "integration.resend_notification",
         }
     ),
 }
