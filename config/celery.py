@@ -75,6 +75,10 @@ def _configure_broker(sender: Celery, **_: object) -> None:
             "task": "shequ.integration.outbox.tasks.deliver_due_notifications",
             "schedule": 60.0,
         },
+        "appeals-deadline-sweep": {
+            "task": "shequ.appeals.tasks.deadline_sweep",
+            "schedule": crontab(minute="*/5"),
+        },
         "retrain-classifier": {
             "task": "shequ.appeals.tasks.retrain_classifier",
             "schedule": crontab(hour=2, minute=40),

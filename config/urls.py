@@ -32,5 +32,6 @@ urlpatterns = [
     path("console/", include("shequ.console.urls")),
     path("system/django-admin/", admin.site.urls),
     path("messages/", include("shequ.integration.outbox.urls")),
+    path("appeals/", include("shequ.appeals.urls_portal")),
     path("", include("shequ.portal.urls")),
 ]

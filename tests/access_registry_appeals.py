@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.access_registry import MANAGE_RULES, STAFF_ROLES, ModelAccess, _once
+from shequ.accounts.roles import Role
+from tests.access_registry import MANAGE_RULES, RESIDENT, STAFF_ROLES, ModelAccess, _once
+
+#: Everyone but the supervision committee (which only reads) may act on a case in some way;
+#: each transition checks its own actor (dispatcher, unit, field worker) and refuses the rest.
+CASE_CHANGE = frozenset(STAFF_ROLES) - {Role.SUPERVISION_MEMBER}
 
 
 def category_of_side(mini: Any, personas: dict[str, Any], side: str, role: str) -> Any:
@@ -32,7 +37,67 @@ def version_of_side(mini: Any, personas: dict[str, Any], side: str, role: str) -
     return _once(mini, f"appeals_version_{side}", build)
 
 
+def case_of_side(mini: Any, personas: dict[str, Any], side: str, role: str) -> Any:
+    """Side A: the persona resident's case in grid A; side B: another resident's in grid B."""
+    from shequ.appeals.models import Channel
+    from shequ.appeals.services import case_submit
+    from shequ.demo.factories import make_resident
+
+    def build() -> Any:
+        if side == "a":
+            resident, grid = personas["resident"], mini.grid_a
+        else:
+            resident = make_resident("13700000044", home_area=mini.community_b, display_name="居民丙")
+            grid = mini.grid_b
+        return case_submit(
+            actor=resident,
+            channel=Channel.PORTAL,
+            text="楼下路灯不亮（访问矩阵）",
+            area=grid,
+            address="1号楼",
+        ).case
+
+    return _once(mini, f"appeals_case_{side}", build)
+
+
+def photo_of_side(mini: Any, personas: dict[str, Any], side: str, role: str) -> Any:
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from shequ.appeals.models import CasePhoto
+
+    def build() -> Any:
+        out = io.BytesIO()
+        Image.new("RGB", (8, 8), "red").save(out, format="JPEG")
+        photo = CasePhoto(case=case_of_side(mini, personas, side, role), stage="intake")
+        photo.image.save(f"matrix-{side}.jpg", ContentFile(out.getvalue()), save=True)
+        return photo
+
+    return _once(mini, f"appeals_photo_{side}", build)
+
+
 MODELS: list[ModelAccess] = [
+    ModelAccess(
+        "appeals.CasePhoto",
+        make=photo_of_side,
+        read_roles=frozenset(STAFF_ROLES) | {RESIDENT},
+        change_roles=frozenset(),
+    ),
+    ModelAccess(
+        "appeals.Case",
+        make=case_of_side,
+        read_roles=frozenset(STAFF_ROLES) | {RESIDENT},
+        change_roles=CASE_CHANGE | {RESIDENT},
+    ),
+    # the console's case pages: staff only (residents follow theirs on the portal)
+    ModelAccess(
+        "appeals.CaseAtConsole",
+        make=case_of_side,
+        read_roles=frozenset(STAFF_ROLES),
+        change_roles=CASE_CHANGE,
+    ),
     ModelAccess(
         "appeals.Category",
         make=category_of_side,

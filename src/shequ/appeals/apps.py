@@ -10,10 +10,47 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         from shequ.console.nav import NavEntry, register
+        from shequ.gridwork.hooks import register_need_handler
+        from shequ.portal.links import PortalLink
+        from shequ.portal.links import register as register_portal_link
 
-        # Shown once config/urls.py mounts shequ.appeals.urls at console/appeals/.
+        from .hooks import need_to_appeal
+
+        register(NavEntry("appeal_queue", _("诉求分拨与办理"), ("appeals:queue",), "诉求办理", order=10))
+        from shequ.accounts.roles import Role
+
+        from .services.common import DISPATCH_ROLES, FIELD_ROLES
+
+        register(
+            NavEntry(
+                "appeal_hotline",
+                _("热线代录"),
+                ("appeals:hotline",),
+                "诉求办理",
+                roles=DISPATCH_ROLES | {Role.SYSTEM_ADMIN},
+                order=20,
+            )
+        )
+        register(
+            NavEntry(
+                "appeal_report",
+                _("网格员上报"),
+                ("appeals:report",),
+                "诉求办理",
+                roles=FIELD_ROLES | {Role.SYSTEM_ADMIN},
+                order=30,
+            )
+        )
         register(
             NavEntry(
                 "appeal_categories", _("诉求分类与智能分拨"), ("appeals:categories",), "诉求办理", order=50
             )
         )
+        register_portal_link(
+            PortalLink("appeal_file", _("我要反映"), "appeals_portal:file", order=20, tab=True)
+        )
+        register_portal_link(PortalLink("appeal_mine", _("我的诉求"), "appeals_portal:mine", order=21))
+        register_portal_link(
+            PortalLink("appeal_track", _("诉求进度查询"), "appeals_portal:track", order=22, audience="anyone")
+        )
+        register_need_handler("appeal", need_to_appeal, label=_("转为诉求（接诉即办）"))

@@ -20,3 +20,20 @@ def retrain_classifier(actor_id: int | None = None, reason: str = "") -> int:
     if actor_id is not None and actor is None:
         return 0  # the account is gone: do not train in its name
     return classifier_retrain(actor=actor, reason=reason).version
+
+
+@shared_task(name="shequ.appeals.tasks.classify_case")
+def classify_case(case_id: int) -> bool:
+    """Classify a filed case after its intake committed (idempotent)."""
+    from .services import case_classify
+
+    return case_classify(case_id=case_id) is not None
+
+
+@shared_task(name="shequ.appeals.tasks.deadline_sweep")
+def deadline_sweep() -> dict[str, int]:
+    """Every few minutes (beat): lights and overdue escalation.  Running it twice changes nothing more."""
+    from .services import deadline_sweep as sweep
+
+    result = sweep()
+    return {"changed": result.changed, "escalated": result.escalated}

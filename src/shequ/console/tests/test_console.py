@@ -160,6 +160,7 @@ ALL_STAFF = {
     "calendar",
     "portal",
     "appeal_categories",
+    "appeal_queue",
     "commons_spaces",
     "commons_usage",
 }
@@ -182,13 +183,16 @@ ONE_WINDOW = ONE_WINDOW_READ | {"onewindow_window", "onewindow_certificates"}
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.GRID_WORKER, AREA_STAFF | {"gridwork_day"}),
-        (Role.COMMUNITY_WORKER, AREA_STAFF | ONE_WINDOW),
-        (Role.COMMUNITY_HEAD, AREA_STAFF | ONE_WINDOW | {"audit"}),
+        (Role.GRID_WORKER, AREA_STAFF | {"gridwork_day", "appeal_report"}),
+        (Role.COMMUNITY_WORKER, AREA_STAFF | ONE_WINDOW | {"appeal_hotline"}),
+        (Role.COMMUNITY_HEAD, AREA_STAFF | ONE_WINDOW | {"audit", "appeal_hotline"}),
         (Role.DEPARTMENT_HANDLER, ALL_STAFF | ONE_WINDOW_READ),
-        (Role.DISTRICT_ADMIN, AREA_STAFF | ONE_WINDOW | {"audit"}),
-        (Role.CITY_ADMIN, AREA_STAFF | ONE_WINDOW | {"audit"}),
-        (Role.SYSTEM_ADMIN, AREA_STAFF | ONE_WINDOW | {"audit", "django_admin"}),
+        (Role.DISTRICT_ADMIN, AREA_STAFF | ONE_WINDOW | {"audit", "appeal_hotline"}),
+        (Role.CITY_ADMIN, AREA_STAFF | ONE_WINDOW | {"audit", "appeal_hotline"}),
+        (
+            Role.SYSTEM_ADMIN,
+            AREA_STAFF | ONE_WINDOW | {"audit", "django_admin", "appeal_hotline", "appeal_report"},
+        ),
     ],
 )
 def test_navigation_follows_capabilities(

@@ -31,3 +31,11 @@ def homes(mini: Any) -> dict[str, Any]:
         "b": make_household(mini.grid_b, head=head_b, address="钓鱼台8号"),
         "head_a": head_a,
     }
+
+
+@pytest.fixture
+def no_need_handlers(monkeypatch: Any) -> None:
+    """As if no module that takes referred needs were installed (appeals registers one)."""
+    from shequ.gridwork import hooks
+
+    monkeypatch.setattr(hooks, "_handlers", {})

@@ -295,6 +295,7 @@ def test_finding_of_another_grid_cannot_be_changed(personas: dict[str, Any], min
         services.finding_rectify(actor=personas["grid_worker"], finding=finding, note="x")
 
 
+@pytest.mark.usefixtures("no_need_handlers")
 def test_need_refer_through_a_registered_handler(
     personas: dict[str, Any], mini: Any, homes: dict[str, Any]
 ) -> None:

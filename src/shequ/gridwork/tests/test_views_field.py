@@ -114,6 +114,7 @@ def test_rectify_and_verify_pages(client: Any, personas: dict[str, Any], mini: A
     )
 
 
+@pytest.mark.usefixtures("no_need_handlers")
 def test_need_refer_says_when_the_module_is_not_installed(
     client: Any, personas: dict[str, Any], mini: Any, homes: dict[str, Any]
 ) -> None:

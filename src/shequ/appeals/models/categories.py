@@ -1,9 +1,9 @@
 """Appeal categories (data, editable by admins) and the dispatch classifier's examples and versions.
 
-The case model itself (intake, dispatch, deadlines) comes later; it will point at
-:class:`Category`, call :func:`shequ.appeals.units.unit_for` to name the actual unit, and
-call :func:`shequ.appeals.services.record_dispatch_label` when a dispatcher confirms or
-corrects the suggested category.
+Cases (:mod:`.cases`) point at :class:`Category`; dispatch names the actual unit with
+:func:`shequ.appeals.units.unit_for` and calls
+:func:`shequ.appeals.services.record_dispatch_label` when a dispatcher confirms or corrects
+the suggested category.
 """
 
 from __future__ import annotations

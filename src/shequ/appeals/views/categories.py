@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shequ.console.decorators import staff_required
 from shequ.core.access import scoped_object
 
-from . import selectors, services
-from .classifier.runtime import suggest
-from .forms import CategoryForm, ClassifyTryForm, RetrainForm, put_errors
-from .services import CATEGORY_FIELDS
+from .. import selectors, services
+from ..classifier.runtime import suggest
+from ..forms import CategoryForm, ClassifyTryForm, RetrainForm, put_errors
+from ..services import CATEGORY_FIELDS
 
 VERSIONS_SHOWN = 20
 
@@ -98,7 +98,7 @@ def classifier_retrain(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = RetrainForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    from .tasks import retrain_classifier
+    from ..tasks import retrain_classifier
 
     transaction.on_commit(lambda: retrain_classifier.delay(actor_id=user.pk, reason=reason))
     messages.success(request, _("已提交重新训练，完成后新版本将自动启用。"))

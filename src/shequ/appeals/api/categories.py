@@ -16,10 +16,10 @@ from ninja import Path, Router, Status
 
 from shequ.core.api import ERRORS
 
-from . import selectors, services
-from .classifier.runtime import suggest
-from .models import Category, ClassifierVersion
-from .schemas import (
+from .. import selectors, services
+from ..classifier.runtime import suggest
+from ..models import Category, ClassifierVersion
+from ..schemas import (
     AppealActivateIn,
     AppealCategoryIn,
     AppealCategoryOut,
@@ -31,7 +31,7 @@ from .schemas import (
     AppealRetrainOut,
     AppealSuggestionOut,
 )
-from .services._checks import is_staff
+from ..services._checks import is_staff
 
 router = Router(tags=["appeals"])
 
@@ -132,7 +132,7 @@ def list_versions(request: HttpRequest) -> list[AppealClassifierVersionOut]:
 )
 def retrain(request: HttpRequest, payload: AppealRetrainIn) -> Status[AppealRetrainOut]:
     actor = _manager(request)
-    from .tasks import retrain_classifier
+    from ..tasks import retrain_classifier
 
     transaction.on_commit(lambda: retrain_classifier.delay(actor_id=actor.pk, reason=payload.reason))
     return Status(202, AppealRetrainOut(queued=True))

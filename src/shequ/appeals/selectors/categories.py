@@ -11,8 +11,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Category, ClassifierVersion
-from .services._checks import is_staff
+from ..models import Category, ClassifierVersion
+from ..services._checks import is_staff
 
 
 def categories_visible_to(actor: Any, *, include_inactive: bool = True) -> QuerySet[Category]:

@@ -1,0 +1,1 @@
+"""Adapters to platforms outside: the city's 12345 hotline platform."""

@@ -1,0 +1,351 @@
+"""Intake from every channel into one case with one tracking number.
+
+:func:`case_submit` validates everything first (text, location, photos, category,
+requester), so that nothing is half-written; it places a point in its grid with the
+registry's point-in-grid service, takes the number with one atomic upsert, stores the
+photos, hands a danger report to its emergency line at once, and queues classification
+after commit so intake stays fast.  The idempotency key is unique per submitter: a repeat
+returns the first case (``created`` False, no token).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shequ.core.access import areas_visible_to
+from shequ.core.audit import record
+from shequ.core.calendar import local_date
+from shequ.core.geo import place_point
+from shequ.core.geo.crs import out_of_china
+from shequ.core.models import Area, AreaLevel
+from shequ.core.pii import validate_phone
+
+from .. import policy
+from ..models import (
+    CASE_TEXT_MAX,
+    Case,
+    CaseState,
+    Category,
+    Channel,
+    EmergencyHandover,
+    EmergencyLine,
+    PhotoStage,
+    Urgency,
+)
+from . import _checks as chk
+from . import common as c
+from .deadlines import set_deadlines
+from .photos import CleanPhoto, clean_photos, store_photos
+
+CRS_CHOICES = ("wgs84", "gcj02", "bd09")
+STAFF_CHANNELS = (Channel.GRID_WORKER, Channel.HOTLINE)
+
+
+@dataclass
+class Submitted:
+    case: Case
+    token: str | None
+    created: bool
+
+
+def _coordinate(errors: chk.Errors, value: Any, low: float, high: float) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        errors.setdefault("location", _("坐标格式不正确。"))
+        return None
+    if not math.isfinite(number) or not low <= number <= high:
+        errors.setdefault("location", _("坐标格式不正确。"))
+        return None
+    return number
+
+
+def _locate(
+    errors: chk.Errors, *, actor: Any, lng: Any, lat: Any, crs: str, address: str, area: Area | None
+) -> tuple[Area | None, float | None, float | None]:
+    x = _coordinate(errors, lng, -180, 180)
+    y = _coordinate(errors, lat, -90, 90)
+    if "location" in errors:
+        return None, None, None
+    if (x is None) != (y is None):
+        errors["location"] = _("请同时提供经度和纬度。")
+        return None, None, None
+    if x is not None and y is not None:
+        if crs not in CRS_CHOICES:
+            errors["location"] = _("坐标系只能是 wgs84、gcj02 或 bd09。")
+            return None, None, None
+        grid = None if out_of_china(x, y) else place_point(x, y, crs)
+        if grid is None:
+            errors["location"] = _("该位置不在本市网格范围内，请重新选点。")
+            return None, None, None
+        from shequ.core.geo.crs import to_wgs84
+
+        wx, wy = to_wgs84(x, y, crs)
+        return grid, round(wx, 7), round(wy, 7)
+    if area is not None:
+        return area, None, None
+    if c.is_resident(actor) and address and actor.home_area_id:
+        return actor.home_area, None, None
+    if c.is_staff(actor) and address:
+        posts = [p for p in actor.current_posts() if p.area is not None and p.area.level == AreaLevel.GRID]
+        if len(posts) == 1:
+            return posts[0].area, None, None
+    if address:
+        errors["area"] = _("请选择事发地所在的社区或网格，或在地图上选点。")
+    else:
+        errors["location"] = _("请在地图上选点或填写事发地址。")
+    return None, None, None
+
+
+def _category(errors: chk.Errors, value: Any) -> Category | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Category):
+        return value
+    found = Category.objects.filter(code=str(value)[:32], is_active=True).first()
+    if found is None:
+        errors["category"] = _("未知的诉求分类。")
+    return found
+
+
+def _check_channel(errors: chk.Errors, actor: Any, channel: str, area: Area | None) -> None:
+    if channel not in Channel.values:
+        errors["channel"] = _("请选择有效的选项。")
+    elif channel == Channel.PORTAL and not c.is_resident(actor):
+        errors["channel"] = _("居民端诉求须由居民本人登录提交。")
+    elif channel in STAFF_CHANNELS and not c.is_staff(actor):
+        errors["channel"] = _("只有工作人员可以代录或上报诉求。")
+    elif (
+        channel == Channel.GRID_WORKER
+        and area is not None
+        and not (c.holds(actor, c.FIELD_ROLES | c.DISPATCH_ROLES, area))
+    ):
+        errors["location"] = _("该位置不在您负责的网格内。")
+    if (
+        channel in STAFF_CHANNELS
+        and area is not None
+        and c.is_staff(actor)
+        and not areas_visible_to(actor).filter(pk=area.pk).exists()
+    ):
+        errors["area"] = _("该区域不在您的工作范围内。")
+
+
+def case_submit(
+    *,
+    actor: Any,
+    channel: str,
+    text: str,
+    lng: Any = None,
+    lat: Any = None,
+    crs: str = "wgs84",
+    address: str = "",
+    area: Area | None = None,
+    photos: Any = None,
+    is_public: bool = False,
+    category: Any = None,
+    urgent: bool = False,
+    danger: bool = False,
+    emergency_line: str = "",
+    emergency_reference: str = "",
+    requester_name: str = "",
+    requester_phone: str = "",
+    idempotency_key: str = "",
+    external_ref: str = "",
+    submitter_key: str | None = None,
+) -> Submitted:
+    """File one case; see the module docstring."""
+    key = chk.text({}, "idempotency_key", idempotency_key, max_length=64)[:64]
+    who = submitter_key or (f"u{actor.pk}" if getattr(actor, "is_authenticated", False) else "anon")
+    if key:
+        first = Case.objects.filter(submitter_key=who, idempotency_key=key).first()
+        if first is not None:
+            return Submitted(first, None, False)
+    errors: chk.Errors = {}
+    body = chk.text(errors, "text", text, max_length=CASE_TEXT_MAX, required=True)
+    if "text" in errors and len(str(text or "")) > CASE_TEXT_MAX:
+        errors["text"] = _("诉求内容不能超过%(n)d个字。") % {"n": CASE_TEXT_MAX}
+    address = chk.text(errors, "address", address, max_length=200)
+    place, x, y = _locate(errors, actor=actor, lng=lng, lat=lat, crs=crs, address=address, area=area)
+    _check_channel(errors, actor, channel, place)
+    cat = _category(errors, category)
+    name = chk.text(errors, "requester_name", requester_name, max_length=50)
+    phone = chk.text(errors, "requester_phone", requester_phone, max_length=20)
+    if channel == Channel.HOTLINE and not phone:
+        errors["requester_phone"] = _("请填写来电人的联系电话。")
+    if phone:
+        try:
+            phone = validate_phone(phone)
+        except ValidationError:
+            errors["requester_phone"] = _("请填写正确的电话号码。")
+    if emergency_line and emergency_line not in EmergencyLine.values:
+        errors["emergency_line"] = _("请选择有效的选项。")
+    reference = chk.text(errors, "emergency_reference", emergency_reference, max_length=64)
+    external_ref = chk.text(errors, "external_ref", external_ref, max_length=64)
+    cleaned: list[CleanPhoto] = []
+    if not errors:
+        cleaned = clean_photos(photos)
+    chk.raise_if(errors)
+    assert place is not None
+    try:
+        with transaction.atomic():
+            return _create(
+                actor=actor,
+                channel=channel,
+                text=body,
+                x=x,
+                y=y,
+                address=address,
+                place=place,
+                photos=cleaned,
+                is_public=bool(is_public),
+                category=cat,
+                urgent=bool(urgent or danger),
+                danger=bool(danger),
+                line=emergency_line,
+                reference=reference,
+                name=name,
+                phone=phone,
+                who=who,
+                key=key,
+                external_ref=external_ref,
+            )
+    except IntegrityError:
+        if not key:
+            raise
+        first = Case.objects.filter(submitter_key=who, idempotency_key=key).first()
+        if first is None:
+            raise
+        return Submitted(first, None, False)
+
+
+def _create(
+    *,
+    actor: Any,
+    channel: str,
+    text: str,
+    x: float | None,
+    y: float | None,
+    address: str,
+    place: Area,
+    photos: list[CleanPhoto],
+    is_public: bool,
+    category: Category | None,
+    urgent: bool,
+    danger: bool,
+    line: str,
+    reference: str,
+    name: str,
+    phone: str,
+    who: str,
+    key: str,
+    external_ref: str,
+) -> Submitted:
+    now = timezone.now()
+    token = c.new_token()
+    case = Case(
+        number=c.tracking_number(local_date(now)),
+        token_digest=c.token_digest(token),
+        channel=channel,
+        external_ref=external_ref,
+        text=text,
+        lng=x,
+        lat=y,
+        address=address,
+        area=place,
+        handling_area=_committee_of(place),
+        is_public=is_public,
+        requester=actor if c.is_resident(actor) else None,
+        reporter=actor if c.is_staff(actor) else None,
+        category=category,
+        urgency=Urgency.URGENT
+        if urgent or (category and category.urgency == Urgency.URGENT)
+        else Urgency.NORMAL,
+        danger=danger,
+        submitted_at=now,
+        clock_start=now,
+        submitter_key=who,
+        idempotency_key=key,
+    )
+    if name:
+        case.requester_name = name
+    if phone:
+        case.requester_phone = phone
+    set_deadlines(case, category)
+    case.save()
+    store_photos(case, photos, stage=PhotoStage.INTAKE, actor=actor)
+    c.event(case, "submit", actor, to_state=case.state, data={"channel": channel})
+    record(
+        actor=actor, action="appeals.case.submit", obj=case, changes={"channel": channel, "area": place.pk}
+    )
+    emergency = (category.emergency_line if category else "") or line
+    if danger and not emergency:
+        emergency = policy.DEFAULT_EMERGENCY_LINE
+    if emergency:
+        hand_to_line(case, actor=actor, line=emergency, reference=reference, note=_("受理时即转应急处置。"))
+    if channel in (Channel.HOTLINE, Channel.HOTLINE_12345) or (channel == Channel.API and phone):
+        c.notify(
+            case,
+            _("【接诉即办】您的诉求已受理，编号%(number)s，查询码%(token)s。请凭编号和查询码查询办理进度。")
+            % {"number": case.number, "token": token},
+        )
+    case_id = case.pk
+    transaction.on_commit(lambda: _queue_classification(case_id))
+    return Submitted(case, token, True)
+
+
+def _committee_of(area: Area) -> Area:
+    """Cases are first dispatched at the community (a grid's case goes to its community's queue)."""
+    if area.level == AreaLevel.GRID and area.parent is not None:
+        return area.parent
+    return area
+
+
+def hand_to_line(
+    case: Case, *, actor: Any, line: str, reference: str = "", note: str = ""
+) -> EmergencyHandover:
+    """Record the hand-over to an emergency line and keep the case open for follow-up."""
+    before = case.state
+    handover = EmergencyHandover.objects.create(
+        case=case,
+        line=line,
+        handed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        handed_by_label=c.actor_label(actor),
+        reference=reference,
+        note=note[:500],
+    )
+    case.state = CaseState.EMERGENCY
+    case.emergency_line = line
+    Case.objects.filter(pk=case.pk).update(state=case.state, emergency_line=line)
+    c.event(
+        case,
+        "handover",
+        actor,
+        from_state=before,
+        to_state=case.state,
+        note=note,
+        data={"line": line, "reference": reference},
+    )
+    record(
+        actor=actor, action="appeals.case.handover", obj=case, changes={"line": line, "reference": reference}
+    )
+    return handover
+
+
+def _queue_classification(case_id: int) -> None:
+    from ..tasks import classify_case
+
+    try:
+        classify_case.delay(case_id)
+    except Exception:
+        import logging
+
+        logging.getLogger(__name__).warning("could not queue classification of case %s", case_id)

@@ -1,0 +1,1 @@
+"""Pages of the appeals module: categories and classifier, the console's case pages, the resident portal."""
