@@ -266,3 +266,8 @@ def can_write(actor: Any, grid: Area) -> bool:
     from shequ.registry.access import reaches
 
     return reaches(actor, grid, write=True)
+
+
+def own_record_by_key(actor: Any, model: Any, key: Any) -> Any:
+    """The actor's own visit, check or patrol submitted earlier with idempotency ``key``, or None."""
+    return model.objects.filter(key=key, worker_id=getattr(actor, "pk", None)).first()

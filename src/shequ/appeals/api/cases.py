@@ -62,11 +62,7 @@ def _area(actor: Any, area_id: int | None) -> Area | None:
         return None
     from django.core.exceptions import ValidationError
 
-    from shequ.core.access import areas_visible_to
-
-    found = areas_visible_to(actor).filter(pk=area_id).first() if services.common.is_staff(actor) else None
-    if found is None and services.common.is_resident(actor):
-        found = Area.objects.filter(pk=area_id).first()
+    found = selectors.intake_area_for(actor, area_id)
     if found is None:
         raise ValidationError({"area_id": _("请选择有效的选项。")})
     return found

@@ -13,8 +13,9 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from shequ.core.access import area_q, get_or_404, scope_of
+from shequ.core.models import Area, Organisation
 
-from ..models import OPEN_STATES, Case, CaseEvent, CaseState, CaseUnit, Light
+from ..models import OPEN_STATES, Case, CaseEvent, CasePhoto, CaseState, CaseUnit, Light
 from ..services.common import is_resident, is_staff, token_matches
 
 LIST_RELATED = ("area", "category", "suggested_category", "handling_area", "merged_into")
@@ -135,3 +136,24 @@ def map_centre(user: Any) -> tuple[float, float]:
             point = shape.representative_point()
             return (round(point.x, 6), round(point.y, 6))
     return DEFAULT_CENTRE
+
+
+def intake_area_for(actor: Any, area_id: int) -> Area | None:
+    """The area an intake names: staff within their scope; a resident may name any area."""
+    from shequ.core.access import areas_visible_to
+
+    if is_staff(actor):
+        return areas_visible_to(actor).filter(pk=area_id).first()
+    if is_resident(actor):
+        return Area.objects.filter(pk=area_id).first()
+    return None
+
+
+def dispatch_organisations() -> QuerySet[Organisation]:
+    """The units a dispatcher may send a case to (active organisations, by name)."""
+    return Organisation.objects.filter(is_active=True).order_by("name")
+
+
+def case_photos_visible_to(user: Any) -> QuerySet[CasePhoto]:
+    """Photos of the cases ``user`` may read."""
+    return CasePhoto.objects.filter(case__in=cases_visible_to(user))

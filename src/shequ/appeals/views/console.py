@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shequ.console.decorators import staff_required
 from shequ.core.access import areas_visible_to, get_or_404, scoped_object
-from shequ.core.models import AreaLevel, Organisation
+from shequ.core.models import AreaLevel
 
 from .. import selectors, services
-from ..models import CasePhoto, CaseState, Channel, EmergencyLine, Light
+from ..models import CaseState, Channel, EmergencyLine, Light
 from ..services import TRANSITIONS, allowed_for
 from .common import field_errors, files, flat, new_key, posted, version_of
 
@@ -91,9 +91,7 @@ def _detail_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
         "allowed": allowed,
         "transitions": TRANSITIONS,
         "categories": selectors.categories_visible_to(user, include_inactive=False),
-        "organisations": Organisation.objects.filter(is_active=True).order_by("name")[:300]
-        if "dispatch" in allowed
-        else [],
+        "organisations": selectors.dispatch_organisations()[:300] if "dispatch" in allowed else [],
         "lower_areas": (
             areas_visible_to(user)
             .filter(
@@ -157,9 +155,7 @@ def photo(request: HttpRequest, photo_id: int) -> HttpResponse | FileResponse:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    found = get_or_404(
-        CasePhoto.objects.filter(case__in=selectors.cases_visible_to(request.user)), pk=photo_id
-    )
+    found = get_or_404(selectors.case_photos_visible_to(request.user), pk=photo_id)
     try:
         return FileResponse(found.image.open("rb"), content_type="image/jpeg")
     except FileNotFoundError as exc:

@@ -70,7 +70,7 @@ def list_spaces(request: HttpRequest, filters: Query[SpaceListFilters]) -> Space
 def _organisation(request: HttpRequest, organisation_id: int | None) -> Organisation | None:
     if organisation_id is None:
         return None
-    org = Organisation.objects.filter(pk=organisation_id).select_related("home_area").first()
+    org = selectors.organisation_by_id(organisation_id)
     if org is None:
         raise ValidationError({"organisation_id": _("请选择您管辖范围内的单位。")})
     return org

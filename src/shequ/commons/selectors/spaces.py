@@ -9,9 +9,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from shequ.core.access import get_or_404
+from shequ.core.access import area_q, get_or_404, scope
 from shequ.core.calendar import TZ, WorkCalendar
-from shequ.core.models import Organisation
+from shequ.core.models import Area, Organisation
 
 from ..access import is_staff, resident_space_q, staff_space_q
 from ..hours import WEEKDAY_LABELS, is_closed_day, slots_on
@@ -150,3 +150,28 @@ def week_grid(space: Space, monday: date, viewer: Any, *, staff_view: bool = Fal
         closed = is_closed_day(space, day, cal)
         days.append(Day(day, str(WEEKDAY_LABELS[day.weekday()]), closed or not cells, closed, cells))
     return days
+
+
+def owner_areas_for(user: Any) -> QuerySet[Area]:
+    """The areas whose spaces ``user`` may manage (current communities, streets and above in scope)."""
+    from ..services.spaces import OWNER_LEVELS  # the services import this package
+
+    return scope(
+        Area.objects.filter(level__in=OWNER_LEVELS, valid_to__isnull=True), user, field="", write=True
+    )
+
+
+def organisations_for_staff(user: Any) -> QuerySet[Organisation]:
+    """Active organisations based in the areas ``user`` covers."""
+    return Organisation.objects.filter(area_q(user, "home_area"), is_active=True).order_by("name")
+
+
+def organisation_by_id(organisation_id: int) -> Organisation | None:
+    """An organisation (with its home area) by id, or None; the caller checks what it may do with it."""
+    return Organisation.objects.filter(pk=organisation_id).select_related("home_area").first()
+
+
+def space_owner_choices(space: Space) -> tuple[QuerySet[Area], QuerySet[Organisation]]:
+    """The owner area and organisation of ``space`` as the (fixed) choices of its edit form."""
+    organisation_ids = [space.organisation_id] if space.organisation_id else []
+    return Area.objects.filter(pk=space.area_id), Organisation.objects.filter(pk__in=organisation_ids)

@@ -17,39 +17,24 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shequ.console.decorators import staff_required
-from shequ.core.access import area_q, scope, scoped_object
-from shequ.core.models import Area, Organisation
+from shequ.core.access import scoped_object
 
 from .. import selectors, services
 from ..access import manages_space
 from ..forms import SpaceForm, put_errors
 from ..models import BookingStatus
-from ..services.spaces import OWNER_LEVELS
 from .common import first_message, parse_start, week_of
 
 PAGE_SIZE = 50
 
 
-def _owner_areas(user: Any) -> Any:
-    return scope(
-        Area.objects.filter(level__in=OWNER_LEVELS, valid_to__isnull=True), user, field="", write=True
-    )
-
-
-def _organisations(user: Any) -> Any:
-    return Organisation.objects.filter(area_q(user, "home_area"), is_active=True).order_by("name")
-
-
-@never_cache
-@staff_required
-@require_GET
 def space_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.spaces_visible_to(request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "commons/space_list.html",
-        {"page_obj": page, "can_create": _owner_areas(request.user).exists()},
+        {"page_obj": page, "can_create": selectors.owner_areas_for(request.user).exists()},
     )
 
 
@@ -71,7 +56,7 @@ def _save_space(request: HttpRequest, form: SpaceForm, space: Any = None) -> Any
 @staff_required
 @require_http_methods(["GET", "POST"])
 def space_create(request: HttpRequest) -> HttpResponse:
-    areas = _owner_areas(request.user)
+    areas = selectors.owner_areas_for(request.user)
     if not areas.exists():
         raise PermissionDenied
     initial = SpaceForm.initial_hours([["08:30-12:00, 14:00-21:00"]] * 5 + [["09:00-17:00"]] * 2)
@@ -79,7 +64,7 @@ def space_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         areas=areas,
-        organisations=_organisations(request.user),
+        organisations=selectors.organisations_for_staff(request.user),
         initial={**initial, "hours_0": "08:30-12:00, 14:00-21:00"},
     )
     status = 200
@@ -126,13 +111,12 @@ def space_edit(request: HttpRequest, space_id: int) -> HttpResponse:
     initial |= {"area": space.area, "organisation": space.organisation} | SpaceForm.initial_hours(
         space.opening_hours
     )
+    owner_areas, owner_organisations = selectors.space_owner_choices(space)
     form = SpaceForm(
         request.POST or None,
         request.FILES or None,
-        areas=Area.objects.filter(pk=space.area_id),
-        organisations=Organisation.objects.filter(
-            pk__in=[space.organisation_id] if space.organisation_id else []
-        ),
+        areas=owner_areas,
+        organisations=owner_organisations,
         initial=initial,
     )
     form.fields["area"].disabled = True

@@ -125,7 +125,7 @@ def _refs(actor: Any, payload: GridworkCheckIn, errors: dict[str, str]) -> dict[
 )
 def create_check(request: HttpRequest, payload: GridworkCheckIn) -> Status[GridworkCheckOut]:
     actor = request.user
-    existing = HazardCheck.objects.filter(key=payload.key, worker_id=actor.pk).first()
+    existing = selectors.own_record_by_key(actor, HazardCheck, payload.key)
     if existing is not None:
         return Status(200, check_out(selectors.check_for(actor, existing.pk)))
     errors: dict[str, str] = {}

@@ -56,7 +56,7 @@ def list_patrols(request: HttpRequest, filters: Query[GridworkListFilters]) -> G
 )
 def start_patrol(request: HttpRequest, payload: GridworkPatrolStartIn) -> Status[GridworkPatrolOut]:
     actor = request.user
-    existing = Patrol.objects.filter(key=payload.key, worker_id=actor.pk).first()
+    existing = selectors.own_record_by_key(actor, Patrol, payload.key)
     if existing is not None:
         return Status(200, patrol_out(selectors.patrol_for(actor, existing.pk)))
     errors: dict[str, str] = {}

@@ -79,7 +79,7 @@ def list_visits(request: HttpRequest, filters: Query[GridworkListFilters]) -> Gr
 )
 def create_visit(request: HttpRequest, payload: GridworkVisitIn) -> Status[GridworkVisitOut]:
     actor = request.user
-    existing = Visit.objects.filter(key=payload.key, worker_id=actor.pk).first()
+    existing = selectors.own_record_by_key(actor, Visit, payload.key)
     if existing is not None:
         return Status(200, visit_out(selectors.visit_for(actor, existing.pk)))
     errors: dict[str, str] = {}

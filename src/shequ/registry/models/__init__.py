@@ -1,5 +1,6 @@
 """The registry's tables: places (buildings, rooms, courtyards, natural villages, places) and people."""
 
+from .imports import FINISHED_STATUSES, ImportJob, ImportKind, ImportMode, ImportStatus
 from .people import (
     GONE_STATUSES,
     Household,
@@ -12,7 +13,6 @@ from .people import (
     Sex,
     Tag,
 )
-from .imports import FINISHED_STATUSES, ImportJob, ImportKind, ImportMode, ImportStatus
 from .places import Building, BuildingKind, Courtyard, NaturalVillage, Place, PlaceKind, Room
 
 __all__ = [
