@@ -19,10 +19,9 @@ from shequ.console.decorators import staff_required
 from shequ.core.access import can_write, scoped_object
 
 from . import selectors, services
-from .access import registry_q, sees_sensitive_tags
+from .access import sees_sensitive_tags
 from .forms import HouseholdCreateForm, HouseholdFilterForm, PersonEditForm, put_errors
 from .forms_elements import TagForm
-from .models import Room
 
 PAGE_SIZE = 50
 
@@ -108,7 +107,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     grids = selectors.grids_for(user, write=True)
     courtyards = selectors.courtyards_visible_to(user, write=True).order_by("grid__path", "name")
-    rooms = Room.objects.filter(registry_q(user, "building__grid", write=True)).select_related("building")
+    rooms = selectors.rooms_writable_by(user)
     initial: dict[str, Any] = {}
     courtyard_id, room_id = _preset(request, "courtyard"), _preset(request, "room")
     courtyard = courtyards.filter(pk=courtyard_id).first() if courtyard_id else None

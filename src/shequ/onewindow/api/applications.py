@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from shequ.core.api import ERRORS
 from shequ.registry import selectors as registry
 
 from .. import selectors, services
-from ..models import Authorisation, Material, ServiceItem
+from ..models import Authorisation
 from ..models import Status as AppStatus
 from .common import APPLICATION, application_detail_out, application_out, events_out, router, uploads_from
 from .schemas import (
@@ -56,7 +55,7 @@ def _detail(request: HttpRequest, application_id: int) -> OwApplicationDetailOut
     "/applications", response={201: OwApplicationDetailOut, **ERRORS}, summary="提交申请（一号申请）"
 )
 def submit(request: HttpRequest, payload: OwApplicationIn) -> Status[OwApplicationDetailOut]:
-    item = ServiceItem.objects.filter(pk=payload.item_id).first()
+    item = selectors.item_by_id(payload.item_id)
     if item is None:
         raise ValidationError({"item_id": _("没有这个服务事项。")})
     person = None
@@ -147,7 +146,7 @@ def return_(
     request: HttpRequest, application_id: ApplicationIdPath, payload: OwReturnIn
 ) -> OwApplicationDetailOut:
     app = selectors.application_for(request.user, application_id)
-    chosen = list(Material.objects.filter(pk__in=payload.material_ids))
+    chosen = selectors.materials_by_ids(payload.material_ids)
     if len(chosen) != len(set(payload.material_ids)):
         raise ValidationError({"material_ids": _("所选材料不存在。")})
     services.application_return(actor=request.user, application=app, materials=chosen, note=payload.note)
@@ -174,7 +173,7 @@ def handover(
     request: HttpRequest, application_id: ApplicationIdPath, payload: OwHandoverIn
 ) -> OwApplicationDetailOut:
     app = selectors.application_for(request.user, application_id)
-    to_user = get_user_model().objects.filter(pk=payload.to_user_id, is_active=True).first()
+    to_user = selectors.user_by_id(payload.to_user_id, active_only=True)
     services.application_handover(actor=request.user, application=app, to_user=to_user, note=payload.note)
     return _detail(request, application_id)
 

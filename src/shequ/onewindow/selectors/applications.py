@@ -152,3 +152,29 @@ def todo_rows(user: Any, limit: int = 50) -> list[Application]:
         .select_related("rating__follow_up")
     )
     return list(qs.order_by("deadline", "submitted_at")[:limit])
+
+
+def colleagues_of(application: Application, user: Any) -> QuerySet[Any]:
+    """Active staff on current posts in the application's area, other than ``user`` (for a hand-over)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(kind="staff", is_active=True, posts__area=application.area, posts__is_active=True)
+        .exclude(pk=getattr(user, "pk", None) or 0)
+        .distinct()
+    )
+
+
+def user_by_id(user_id: Any, *, active_only: bool = False) -> Any:
+    """A user to hand an application to, or None; the hand-over service checks who may receive it."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk=user_id)
+    return (users.filter(is_active=True) if active_only else users).first()
+
+
+def material_file_for(user: Any, material_id: Any) -> ApplicationMaterial:
+    """An uploaded material of an application ``user`` may read (404 otherwise)."""
+    rows = ApplicationMaterial.objects.filter(application__in=applications_visible_to(user)).exclude(file="")
+    return get_or_404(rows, pk=material_id)

@@ -12,7 +12,16 @@ from django.utils import timezone
 from shequ.core.access import get_or_404
 
 from ..eligibility import Verdict, evaluate, facts_of
-from ..models import ApplicationMaterial, Certificate, ItemMaterial, ItemVersion, MaterialSource, ServiceItem
+from ..models import (
+    ApplicationMaterial,
+    Certificate,
+    CertificateKind,
+    ItemMaterial,
+    ItemVersion,
+    Material,
+    MaterialSource,
+    ServiceItem,
+)
 from ..services.common import person_for_resident
 from ..services.materials import issued_certificates, on_file
 
@@ -107,3 +116,18 @@ def prefill_for(person: Any, version: ItemVersion | None) -> Prefill:
 
 def prefill_for_resident(user: Any, version: ItemVersion | None) -> Prefill:
     return prefill_for(person_for_resident(user), version)
+
+
+def item_by_id(item_id: Any) -> ServiceItem | None:
+    """A catalogue item by id, or None (the caller answers with a field message)."""
+    return ServiceItem.objects.filter(pk=item_id).first()
+
+
+def materials_by_ids(ids: Any) -> list[Material]:
+    """The material definitions named by ``ids`` (unknown ids are simply absent)."""
+    return list(Material.objects.filter(pk__in=list(ids)))
+
+
+def listed_certificate_kinds() -> QuerySet[CertificateKind]:
+    """The certificates on the list a community may issue (证明事项清单)."""
+    return CertificateKind.objects.filter(on_list=True)

@@ -63,7 +63,7 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
         "onewindow/portal/certificates.html",
         {
             "certificates": list(selectors.certificates_visible_to(request.user)[:50]),
-            "kinds": CertificateKind.objects.filter(on_list=True),
+            "kinds": selectors.listed_certificate_kinds(),
             "errors": errors,
         },
         status=status,

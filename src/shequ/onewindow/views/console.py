@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,13 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shequ.console.decorators import staff_required
-from shequ.core.access import get_or_404, scoped_object
+from shequ.core.access import scoped_object
 from shequ.core.pii import PIIKind, lookup_candidates
 from shequ.core.views_audit import safe_cell
 from shequ.registry import selectors as registry
 
 from .. import selectors, services
-from ..models import ApplicationMaterial, Material, ServiceItem
 from ..models import Status as AppStatus
 from .common import flash_errors, flat, form_uploads, ids
 
@@ -73,7 +71,7 @@ def window(request: HttpRequest) -> HttpResponse:
     item = None
     raw_item = request.GET.get("item") or request.POST.get("item") or ""
     if raw_item.isdigit():
-        item = ServiceItem.objects.filter(pk=int(raw_item)).first()
+        item = selectors.item_by_id(int(raw_item))
     version = selectors.version_detail(item) if item else None
     errors: list[str] = []
     status = 200
@@ -121,12 +119,7 @@ def window(request: HttpRequest) -> HttpResponse:
 def application(request: HttpRequest, application_id: int) -> HttpResponse:
     app = selectors.application_for(request.user, application_id)
     info = selectors.detail(app)
-    colleagues = (
-        get_user_model()
-        .objects.filter(kind="staff", is_active=True, posts__area=app.area, posts__is_active=True)
-        .exclude(pk=request.user.pk or 0)
-        .distinct()[:50]
-    )
+    colleagues = selectors.colleagues_of(app, request.user)[:50]
     return render(
         request,
         "onewindow/console/application.html",
@@ -167,7 +160,7 @@ def _action_view(name: str, run: Callable[[HttpRequest, Any], Any], done: str) -
 
 def _user(request: HttpRequest) -> Any:
     raw = request.POST.get("to_user", "")
-    return get_user_model().objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    return selectors.user_by_id(int(raw)) if raw.isdigit() else None
 
 
 ACTIONS: dict[str, Callable[..., HttpResponse]] = {
@@ -179,7 +172,7 @@ ACTIONS: dict[str, Callable[..., HttpResponse]] = {
         lambda r, a: services.application_return(
             actor=r.user,
             application=a,
-            materials=list(Material.objects.filter(pk__in=ids(r, "materials"))),
+            materials=selectors.materials_by_ids(ids(r, "materials")),
             note=r.POST.get("note", ""),
         ),
         _("已退回，并一次性告知需补正的材料。"),
@@ -247,10 +240,7 @@ def receipt(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_GET
 @scoped_object("onewindow.ApplicationMaterial", "material_id")
 def material_file(request: HttpRequest, material_id: int) -> FileResponse:
-    apps = selectors.applications_visible_to(request.user)
-    row = get_or_404(
-        ApplicationMaterial.objects.filter(application__in=apps).exclude(file=""), pk=material_id
-    )
+    row = selectors.material_file_for(request.user, material_id)
     return FileResponse(row.file.open("rb"), content_type=row.content_type or "application/octet-stream")
 
 

@@ -252,6 +252,4 @@ def generate_rooms(
         units=payload.units,
         floors=payload.floors,
     )
-    return Status(
-        201, RoomsGenerateOut(created=len(created), room_count=Room.objects.filter(building=building).count())
-    )
+    return Status(201, RoomsGenerateOut(created=len(created), room_count=selectors.room_count(building)))

@@ -166,3 +166,12 @@ def place_list(
 
 def place_for(actor: Any, place_id: Any) -> Place:
     return get_or_404(places_visible_to(actor), pk=place_id)
+
+
+def rooms_writable_by(actor: Any) -> QuerySet[Room]:
+    """Rooms in the grids ``actor`` may write (with their building)."""
+    return Room.objects.filter(registry_q(actor, "building__grid", write=True)).select_related("building")
+
+
+def room_count(building: Building) -> int:
+    return Room.objects.filter(building=building).count()
