@@ -335,6 +335,11 @@ NOT_OBJECT_ROUTES: tuple[str, ...] = (
     "i18n/",
     "static/",
     "media/",
+    # Open311 GeoReport v2: public by the standard; a public GET shows only cases their requester
+    # made public (redacted), a staff token sees its own scope — tested in shequ/open311/tests.
+    "open311/",
+    # a case opened by number after its access code or an SMS code: guarded by the session grant
+    "appeals/track/",
 )
 
 #: Modules that add their own scoped models: each defines ``MODELS: list[ModelAccess]``.

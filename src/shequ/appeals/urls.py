@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import categories as views
 from .views import console
@@ -15,4 +15,5 @@ urlpatterns = [
     path("cases/<int:case_id>/", console.case_detail, name="case"),
     path("cases/<int:case_id>/act/", console.case_act, name="case_act"),
     path("photos/<int:photo_id>/", console.photo, name="photo"),
+    path("rates/", include("shequ.appeals.urls_rates")),
 ]

@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("mine/", portal.mine, name="mine"),
     path("cases/<int:case_id>/", portal.case, name="case"),
     path("track/", portal.track, name="track"),
+    path("track/<str:number>/", portal.tracked, name="tracked"),
 ]

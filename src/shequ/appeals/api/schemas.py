@@ -79,6 +79,12 @@ class AppealCaseOut(Schema):
     resolve_due: datetime | None
     closed_at: datetime | None
     merged_into: str | None
+    contacted_at: datetime | None = None
+    rating_resolved: bool | None = None
+    rating_level: str = ""
+    rated_at: datetime | None = None
+    reopened_count: int = 0
+    review_state: str = ""
 
 
 class AppealCaseCreatedOut(AppealCaseOut):
@@ -119,6 +125,11 @@ class AppealCaseActionIn(Schema):
     before_photos: list[str] = Field(default_factory=list, max_length=20)
     after_photos: list[str] = Field(default_factory=list, max_length=20)
     stage: str = Field("before", max_length=8)
+    contacted: bool = Field(False, description="签收时已联系诉求人")
+    resolved: bool | None = Field(None, description="评价：问题是否解决")
+    level: str = Field("", max_length=12, description="评价：satisfied、basic 或 dissatisfied")
+    comment: str = Field("", max_length=2000, description="评价意见")
+    excluded: bool = Field(False, description="复核：诉求不合理，不计入考核")
 
 
 class AppealCaseConflictOut(Schema):
@@ -154,4 +165,10 @@ def case_out_fields(case: Any) -> dict[str, Any]:
         "resolve_due": case.resolve_due,
         "closed_at": case.closed_at,
         "merged_into": case.merged_into.number if case.merged_into_id else None,
+        "contacted_at": case.contacted_at,
+        "rating_resolved": case.rating_resolved,
+        "rating_level": case.rating_level,
+        "rated_at": case.rated_at,
+        "reopened_count": case.reopened_count,
+        "review_state": case.review_state,
     }

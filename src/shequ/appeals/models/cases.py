@@ -73,6 +73,27 @@ class Light(models.TextChoices):
     RED = "red", _("超期")
 
 
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+class ReviewState(models.TextChoices):
+    """After a second "dissatisfied" the case is reviewed (复核) by the dispatching level."""
+
+    NONE = "", _("无")
+    PENDING = "pending", _("待复核")
+    UPHELD = "upheld", _("复核：维持不满意")
+    EXCLUDED = "excluded", _("复核：诉求不合理，不计入考核")
+
+
+class RatingChannel(models.TextChoices):
+    PORTAL = "portal", _("居民端评价")
+    CODE = "code", _("凭查询码或短信验证码评价")
+    CALLBACK = "callback", _("电话回访录入")
+
+
 class CaseCounter(models.Model):
     """The last sequence number given out on a day (taken by an atomic upsert)."""
 
@@ -176,6 +197,17 @@ class Case(models.Model):
     )
     resolved_on_spot = models.BooleanField(_("现场自处置"), default=False)
     result = models.TextField(_("办理结果"), blank=True)
+    contacted_at = models.DateTimeField(_("联系诉求人时间"), null=True, blank=True)
+    rating_resolved = models.BooleanField(_("评价：问题是否解决"), null=True, blank=True)
+    rating_level = models.CharField(
+        _("评价：满意程度"), max_length=12, choices=Satisfaction.choices, blank=True, default=""
+    )
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    review_state = models.CharField(
+        _("复核"), max_length=10, choices=ReviewState.choices, blank=True, default=""
+    )
+    reviewed_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
@@ -200,6 +232,8 @@ class Case(models.Model):
             models.Index(fields=["lead_org", "state"], name="appeals_case_org_state"),
             models.Index(fields=["requester", "-submitted_at"], name="appeals_case_requester"),
             models.Index(fields=["category", "state", "submitted_at"], name="appeals_case_cat_open"),
+            models.Index(fields=["dispatched_at"], name="appeals_case_dispatched"),
+            models.Index(fields=["rated_at"], name="appeals_case_rated"),
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
@@ -307,6 +341,10 @@ EVENT_LABELS: dict[str, Any] = {
     "decide_extension": _("审批延期"),
     "light": _("时限状态变化"),
     "overdue_escalate": _("超期自动升级"),
+    "contact": _("联系诉求人"),
+    "rate": _("诉求人评价"),
+    "reopen": _("不满意重办"),
+    "review": _("复核"),
 }
 
 
@@ -358,6 +396,53 @@ class EmergencyHandover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.line}"
+
+
+class CaseRating(models.Model):
+    """One rating of the outcome: round 1 after closure, round 2 after the one re-handling."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ratings")
+    round = models.PositiveSmallIntegerField(_("轮次"), default=1)
+    resolved = models.BooleanField(_("问题是否解决"))
+    level = models.CharField(_("满意程度"), max_length=12, choices=Satisfaction.choices)
+    comment = models.CharField(_("评价意见"), max_length=500, blank=True)
+    channel = models.CharField(_("评价方式"), max_length=10, choices=RatingChannel.choices)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rated_at = models.DateTimeField(_("评价时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("诉求评价")
+        verbose_name_plural = _("诉求评价")
+        ordering: ClassVar[list[str]] = ["round"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["case", "round"], name="appeals_rating_once_per_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} #{self.round} {self.level}"
+
+
+class CaseAccessCode(models.Model):
+    """A one-time code sent to the phone on file so a caller without an account can open a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    code_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("查询验证码")
+        verbose_name_plural = _("查询验证码")
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["case", "-created_at"], name="appeals_code_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ExtensionState(models.TextChoices):

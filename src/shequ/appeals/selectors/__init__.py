@@ -2,6 +2,7 @@
 
 from .cases import (
     QUEUE_STATES,
+    case_by_grant,
     case_by_number,
     case_detail,
     case_for,
@@ -17,6 +18,7 @@ from .categories import categories_visible_to, category_for, classifier_versions
 
 __all__ = [
     "QUEUE_STATES",
+    "case_by_grant",
     "case_by_number",
     "case_detail",
     "case_for",

@@ -52,6 +52,7 @@ def case_detail(user: Any, case_id: Any) -> Case:
             Prefetch("units", queryset=CaseUnit.objects.filter(active=True)),
             "handovers",
             "extensions",
+            "ratings",
         )
     )
     return get_or_404(qs, pk=case_id)
@@ -72,6 +73,19 @@ def case_by_number(number: str, token: str) -> Case | None:
     if found is None or not token_matches(found, token):
         return None
     return found
+
+
+def case_by_grant(number: str) -> Case | None:
+    """A case a caller has already opened with its access code or an SMS code (the view checks the
+    session's grant); with the same related rows as the resident's page."""
+    return (
+        Case.objects.select_related(*LIST_RELATED)
+        .prefetch_related(
+            Prefetch("events", queryset=CaseEvent.objects.order_by("at", "id")), "photos", "ratings"
+        )
+        .filter(number=(number or "").strip()[:20])
+        .first()
+    )
 
 
 QUEUE_STATES = {

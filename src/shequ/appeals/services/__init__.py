@@ -1,5 +1,6 @@
 """Writes of the appeals module (keyword-only, atomic, one audit entry each)."""
 
+from .access_codes import access_code_send, access_code_verify
 from .actions import ACTIONS, case_act
 from .categories import CATEGORY_FIELDS, can_manage_categories, category_create, category_update
 from .classifier import (
@@ -30,6 +31,7 @@ from .handling import (
     case_verify,
 )
 from .intake import Submitted, case_submit
+from .rating import awaiting_rating, case_contact, case_rate, case_review, rating_deadline
 from .workflow import CONFLICT_MESSAGE, TRANSITIONS, CaseConflict, allowed_for, may
 
 __all__ = [
@@ -39,7 +41,10 @@ __all__ = [
     "TRANSITIONS",
     "CaseConflict",
     "Submitted",
+    "access_code_send",
+    "access_code_verify",
     "allowed_for",
+    "awaiting_rating",
     "can_manage_categories",
     "case_accept",
     "case_act",
@@ -47,6 +52,7 @@ __all__ = [
     "case_assign_down",
     "case_classify",
     "case_close",
+    "case_contact",
     "case_dismiss",
     "case_dispatch",
     "case_escalate",
@@ -55,8 +61,10 @@ __all__ = [
     "case_merge",
     "case_note",
     "case_on_spot",
+    "case_rate",
     "case_refuse_return",
     "case_request_return",
+    "case_review",
     "case_submit",
     "case_supervise",
     "case_verify",
@@ -71,6 +79,7 @@ __all__ = [
     "extension_request",
     "light_of",
     "may",
+    "rating_deadline",
     "record_dispatch_label",
     "scrub",
     "set_deadlines",

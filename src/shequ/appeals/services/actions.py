@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from shequ.core.models import Area, Organisation
 
-from ..models import Case
-from . import deadlines, duplicates, handling
+from ..models import Case, RatingChannel
+from . import deadlines, duplicates, handling, rating
 
 
 def _int(params: Mapping[str, Any], key: str) -> int | None:
@@ -92,7 +92,22 @@ ACTIONS: dict[str, Action] = {
         assist=_orgs(p, "assist_ids"),
         note=p.get("note", ""),
     ),
-    "accept": lambda a, c, v, p: handling.case_accept(actor=a, case=c, version=v, note=p.get("note", "")),
+    "accept": lambda a, c, v, p: handling.case_accept(
+        actor=a, case=c, version=v, note=p.get("note", ""), contacted=_bool(p.get("contacted"))
+    ),
+    "contact": lambda a, c, v, p: rating.case_contact(actor=a, case=c, version=v, note=p.get("note", "")),
+    "rate": lambda a, c, v, p: rating.case_rate(
+        actor=a,
+        case=c,
+        version=v,
+        resolved=p.get("resolved"),
+        level=p.get("level"),
+        comment=p.get("comment", ""),
+        channel=RatingChannel.PORTAL if getattr(a, "kind", "") == "resident" else RatingChannel.CALLBACK,
+    ),
+    "review": lambda a, c, v, p: rating.case_review(
+        actor=a, case=c, version=v, excluded=_bool(p.get("excluded")), note=p.get("note", "")
+    ),
     "request_return": lambda a, c, v, p: handling.case_request_return(
         actor=a, case=c, version=v, reason=p.get("reason", "")
     ),

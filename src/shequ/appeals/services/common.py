@@ -8,13 +8,12 @@ import secrets
 from datetime import date
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from shequ.accounts.roles import Role
 from shequ.core.access import SYSTEM_ADMIN_ROLE, scope_of
 from shequ.core.models import Area
-from shequ.integration.sms import send_sms
 
 from ..models import Case, CaseCounter, CaseEvent
 
@@ -157,8 +156,30 @@ def requester_phone(case: Case) -> str:
     return phone.plaintext_for_processing() if phone else ""
 
 
-def notify(case: Case, text: str) -> None:
-    """An SMS to the requester, sent once the transaction commits."""
-    phone = requester_phone(case)
-    if phone:
-        transaction.on_commit(lambda: send_sms(phone, text))
+def notify(case: Case, text: str, *, key: str, sms: bool = True) -> None:
+    """Tell the requester through the outbox (stored with this transaction, delivered after commit,
+    retried until delivered, never twice for the same ``key``).
+
+    A resident with an account gets an in-app message (and the SMS when ``sms``); a caller known
+    only by the phone on the case gets the SMS.  ``key`` names the event; the case's version is
+    added so the same kind of event later in the case's life is a new message.
+    """
+    from shequ.integration.outbox import enqueue
+    from shequ.integration.outbox import notify as notify_user
+
+    dedup = f"appeal:{case.pk}:{key}:{case.version}"
+    requester = case.requester
+    if requester is not None and is_resident(requester):
+        channels = ("in_app", "sms") if sms else ("in_app",)
+        notify_user(
+            user=requester, text=text, dedup_key=dedup, channels=channels, template_key=f"appeals.{key}"
+        )
+        return
+    if sms and case.requester_phone:
+        enqueue(
+            channel="sms",
+            phone=case.requester_phone,
+            text=text,
+            dedup_key=dedup,
+            template_key=f"appeals.{key}",
+        )

@@ -122,5 +122,6 @@ def case_merge(*, actor: Any, case: Case, version: int | None, into: Case, note:
         locked,
         _("【接诉即办】您的诉求%(number)s与同一地点的诉求%(into)s合并办理，办理结果将一并告知您。")
         % {"number": locked.number, "into": target.number},
+        key="merged",
     )
     return locked

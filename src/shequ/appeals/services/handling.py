@@ -124,16 +124,40 @@ def case_dispatch(
         "lead": lead_name,
         "assist": [h.name for h in helpers],
     }
-    return finish(actor, locked, "dispatch", fields=fields, note=note, data=data)
+    finish(actor, locked, "dispatch", fields=fields, note=note, data=data)
+    c.notify(
+        locked,
+        _("【接诉即办】您的诉求%(number)s已派至%(unit)s办理。")
+        % {"number": locked.number, "unit": lead_name},
+        key="dispatched",
+        sms=False,
+    )
+    return locked
 
 
 @transaction.atomic
-def case_accept(*, actor: Any, case: Case, version: int | None, note: str = "") -> Case:
+def case_accept(
+    *, actor: Any, case: Case, version: int | None, note: str = "", contacted: bool = False
+) -> Case:
+    """签收; ``contacted``: the unit has already reached the requester (counts for the response rate)."""
     locked = begin(actor, case, "accept", version)
     note = clean_note(note)
+    now = timezone.now()
     if locked.accepted_at is None:
-        locked.accepted_at = timezone.now()
-    return finish(actor, locked, "accept", fields=["accepted_at"], note=note)
+        locked.accepted_at = now
+    fields = ["accepted_at"]
+    if contacted and locked.contacted_at is None:
+        locked.contacted_at = now
+        fields.append("contacted_at")
+    finish(actor, locked, "accept", fields=fields, note=note, data={"contacted": bool(contacted)})
+    c.notify(
+        locked,
+        _("【接诉即办】您的诉求%(number)s已由%(unit)s签收办理。")
+        % {"number": locked.number, "unit": locked.lead_unit},
+        key="accepted",
+        sms=False,
+    )
+    return locked
 
 
 @transaction.atomic
@@ -353,10 +377,15 @@ def case_close(*, actor: Any, case: Case, version: int | None, note: str = "") -
 
 
 def _tell_outcome(case: Case) -> None:
+    from .rating import has_requester
+
+    if not has_requester(case):
+        return
     c.notify(
         case,
-        _("【接诉即办】您的诉求%(number)s已办结：%(result)s")
+        _("【接诉即办】您的诉求%(number)s已办结：%(result)s。请对办理结果作出评价。")
         % {"number": case.number, "result": (case.result or "")[:60]},
+        key="closed",
     )
 
 

@@ -296,6 +296,7 @@ def _create(
             case,
             _("【接诉即办】您的诉求已受理，编号%(number)s，查询码%(token)s。请凭编号和查询码查询办理进度。")
             % {"number": case.number, "token": token},
+            key="submitted",
         )
     case_id = case.pk
     transaction.on_commit(lambda: _queue_classification(case_id))

@@ -44,7 +44,7 @@ def _too_big(name: str) -> ValidationError:
     return ValidationError(
         {
             "photos": _("照片“%(name)s”超过%(mb)sMB，请压缩后重新上传。")
-            % {"name": name, "mb": int(policy.PHOTO_MAX_MB)}
+            % {"name": name, "mb": int(policy.photo_max_mb())}
         }
     )
 

@@ -53,6 +53,15 @@ def _system(actor: Any, case: Case) -> bool:
     return actor is None
 
 
+def _rater(actor: Any, case: Case) -> bool:
+    """The requester (portal), the dispatcher (call-back), or nobody (a caller holding a checked code)."""
+    if actor is None:
+        return True
+    if c.is_resident(actor):
+        return bool(case.requester_id == actor.pk)
+    return c.is_dispatcher(actor, case)
+
+
 DISPATCHER = (c.is_dispatcher,)
 UNIT = (c.is_unit_member,)
 VERIFIER = (c.is_field_worker, c.is_dispatcher)
@@ -84,14 +93,30 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("note", gettext_lazy("添加办理记录"), OPEN, None, (*UNIT, *DISPATCHER, c.is_field_worker)),
         Transition("request_extension", gettext_lazy("申请延期"), (S.DISPATCHED, S.ACCEPTED), None, UNIT),
         Transition("decide_extension", gettext_lazy("审批延期"), OPEN, None, DISPATCHER),
+        Transition("contact", gettext_lazy("联系诉求人"), (S.DISPATCHED, S.ACCEPTED, S.HANDLED), None, UNIT),
+        Transition("rate", gettext_lazy("评价"), (S.CLOSED,), None, (_rater,)),
+        Transition("review", gettext_lazy("复核"), (S.CLOSED,), None, (*DISPATCHER, c.is_supervisor)),
     )
 }
+
+
+def _guard(case: Case, name: str) -> bool:
+    """Conditions beyond the state that decide whether a button is worth showing."""
+    if name == "rate":
+        from .rating import awaiting_rating
+
+        return awaiting_rating(case)
+    if name == "review":
+        return case.review_state == "pending"
+    if name == "contact":
+        return case.contacted_at is None
+    return True
 
 
 def may(actor: Any, case: Case, name: str) -> bool:
     """Whether ``actor`` may take transition ``name`` on ``case`` now (for showing the buttons)."""
     t = TRANSITIONS[name]
-    return case.state in t.sources and any(check(actor, case) for check in t.who)
+    return case.state in t.sources and any(check(actor, case) for check in t.who) and _guard(case, name)
 
 
 def allowed_for(actor: Any, case: Case) -> list[Transition]:

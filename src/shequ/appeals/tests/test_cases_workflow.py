@@ -58,6 +58,7 @@ def test_the_whole_loop_with_a_refused_return(case: Any, mini: Any, personas: di
         "request_return",
         "note",
         "request_extension",
+        "contact",
     ]
     case = case_request_return(actor=handler, case=case, version=case.version, reason="不属于本局职责")
     assert case.state == CaseState.RETURN_REQUESTED
@@ -214,5 +215,5 @@ def test_on_the_spot_handling_closes_without_dispatch(mini: Any, personas: dict[
 
 
 def test_the_transition_table_names_every_action_once() -> None:
-    assert len(TRANSITIONS) == 19
+    assert len(TRANSITIONS) == 22
     assert all(t.sources for t in TRANSITIONS.values())

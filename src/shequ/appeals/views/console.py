@@ -19,7 +19,7 @@ from shequ.core.access import areas_visible_to, get_or_404, scoped_object
 from shequ.core.models import AreaLevel
 
 from .. import selectors, services
-from ..models import CaseState, Channel, EmergencyLine, Light
+from ..models import CaseState, Channel, EmergencyLine, Light, Satisfaction
 from ..services import TRANSITIONS, allowed_for
 from .common import field_errors, files, flat, new_key, posted, version_of
 
@@ -105,6 +105,7 @@ def _detail_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
         ),
         "duplicates": services.duplicate_candidates(case) if "merge" in allowed else [],
         "lines": [c for c in EmergencyLine.choices if c[0]],
+        "rating_levels": Satisfaction.choices,
         "requester_phone": str(case.requester_phone or ""),
     }
 

@@ -16,9 +16,10 @@ Import from this package.
 
 from __future__ import annotations
 
-from . import community, office, targets, villages
+from . import appeals, community, office, targets, villages
 from .spec import (
     DIRECTION_LABELS,
+    G_APPEALS,
     G_ASSEMBLY,
     G_DISCLOSURE,
     G_ELECTION,
@@ -42,7 +43,13 @@ from .spec import (
     takes_max,
 )
 
-CATALOG_LIST: tuple[RuleSpec, ...] = (*community.SPECS, *targets.SPECS, *villages.SPECS, *office.SPECS)
+CATALOG_LIST: tuple[RuleSpec, ...] = (
+    *community.SPECS,
+    *targets.SPECS,
+    *villages.SPECS,
+    *office.SPECS,
+    *appeals.SPECS,
+)
 
 CATALOG: dict[str, RuleSpec] = {spec.key: spec for spec in CATALOG_LIST}
 
@@ -59,6 +66,7 @@ __all__ = [
     "CATALOG_LIST",
     "DIRECTION_LABELS",
     "GROUPS",
+    "G_APPEALS",
     "G_ASSEMBLY",
     "G_DISCLOSURE",
     "G_ELECTION",

@@ -82,6 +82,7 @@ G_ELECTION = _("村民委员会选举")
 G_ASSEMBLY = _("村民会议与村民代表")
 G_DISCLOSURE = _("村务公开")
 G_TIME = _("办公时间与时限")
+G_APPEALS = _("接诉即办")
 
 GROUPS: tuple[str | Promise, ...] = (
     G_SIZE,
@@ -93,6 +94,7 @@ GROUPS: tuple[str | Promise, ...] = (
     G_ASSEMBLY,
     G_DISCLOSURE,
     G_TIME,
+    G_APPEALS,
 )
 
 N, R, RG, M, MIN = RuleKind.NUMBER, RuleKind.RATIO, RuleKind.RANGE, RuleKind.MONEY_FEN, RuleKind.MINUTES
