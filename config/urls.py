@@ -33,5 +33,6 @@ urlpatterns = [
     path("system/django-admin/", admin.site.urls),
     path("messages/", include("shequ.integration.outbox.urls")),
     path("appeals/", include("shequ.appeals.urls_portal")),
+    path("open311/", include("shequ.open311.urls")),
     path("", include("shequ.portal.urls")),
 ]

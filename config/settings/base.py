@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "shequ.appeals",
     "shequ.onewindow",
     "shequ.commons",
+    "shequ.open311",
     "shequ.demo",
 ]
 

@@ -291,7 +291,9 @@ def _create(
         emergency = policy.DEFAULT_EMERGENCY_LINE
     if emergency:
         hand_to_line(case, actor=actor, line=emergency, reference=reference, note=_("受理时即转应急处置。"))
-    if channel in (Channel.HOTLINE, Channel.HOTLINE_12345) or (channel == Channel.API and phone):
+    if channel in (Channel.HOTLINE, Channel.HOTLINE_12345) or (
+        channel in (Channel.API, Channel.OPEN311) and phone
+    ):
         c.notify(
             case,
             _("【接诉即办】您的诉求已受理，编号%(number)s，查询码%(token)s。请凭编号和查询码查询办理进度。")

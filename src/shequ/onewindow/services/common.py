@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shequ.core.access import can_write
 from shequ.core.models import COMMITTEE_LEVELS, Area
 from shequ.core.pii import PIIKind, lookup_candidates
-from shequ.integration.sms import send_sms
 
 from ..models import Application, Event, Status
 
@@ -136,11 +135,17 @@ def clean_text(value: Any, field: str, *, limit: int, required: bool = False, la
 
 
 def notify(app: Application, text: str) -> None:
-    """An SMS to the applicant's phone, sent once the transaction commits."""
-    phone = app.applicant_phone.plaintext_for_processing() if app.applicant_phone else ""
-    if not phone:
-        return
-    transaction.on_commit(lambda: send_sms(phone, text))
+    """Tell the applicant through the outbox: an SMS to the phone on the application, and an
+    in-app message when they applied from their own account.  Stored with this transaction,
+    delivered after commit and retried; the same message for the same application is sent once.
+    """
+    from shequ.integration.outbox import enqueue
+
+    key = f"onewindow:{app.pk}:{hashlib.sha256(text.encode()).hexdigest()[:20]}"
+    if app.applicant_phone:
+        enqueue(channel="sms", phone=app.applicant_phone, text=text, dedup_key=key, template_key="onewindow")
+    if app.resident_id is not None:
+        enqueue(channel="in_app", recipient=app.resident, text=text, dedup_key=key, template_key="onewindow")
 
 
 def status_note(app: Application) -> str:
