@@ -41,6 +41,7 @@ class AppealsConfig(AppConfig):
                 order=30,
             )
         )
+        register(NavEntry("appeal_rates", _("三率统计与排名"), ("appeals:rates",), "诉求办理", order=40))
         register(
             NavEntry(
                 "appeal_categories", _("诉求分类与智能分拨"), ("appeals:categories",), "诉求办理", order=50

@@ -1,5 +1,10 @@
-"""The three rates and rankings (filled in by the rates module)."""
+"""The three rates and rankings: the page (with its drill-down lists) and the xlsx export."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .views import rates as views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.rates, name="rates"),
+    path("export/", views.rates_export, name="rates_export"),
+]

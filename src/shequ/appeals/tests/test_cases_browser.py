@@ -1,5 +1,6 @@
 """In a real browser: a resident files on a phone, a dispatcher dispatches, the unit's return is refused,
-it handles the case, a grid worker verifies and the dispatcher closes it."""
+it handles the case, a grid worker verifies, the dispatcher closes it, the resident rates it and the
+three-rates page counts it."""
 
 from __future__ import annotations
 
@@ -62,6 +63,7 @@ def test_a_case_from_a_phone_to_verified(
     assert dispatcher.inner_text("#case-state") == "待签收"
 
     unit.reload()
+    unit.check("#accept-contacted")
     unit.click("#do-accept")
     assert unit.inner_text("#case-state") == "办理中"
     unit.fill("#handle-result", "已安排环卫车辆清运完毕")
@@ -93,5 +95,27 @@ def test_a_case_from_a_phone_to_verified(
     ]
     phone_page.reload()
     assert phone_page.inner_text("#resident-case-state") == "已办结"
+    phone_page.check("#resolved-yes")
+    phone_page.check("#level-satisfied")
+    phone_page.fill("#rate-comment", "清运及时，谢谢")
+    phone_page.click("#rate-submit")
+    phone_page.wait_for_selector("#case-ratings")
+    assert "满意" in phone_page.inner_text("#case-ratings")
+    assert phone_page.locator("#rate-form").count() == 0
+    case.refresh_from_db()
+    assert (case.rating_resolved, case.rating_level) == (True, "satisfied")
+    assert case.contacted_at is not None
+
+    # the three-rates page counts it: dispatched, answered in time, rated resolved and satisfied
+    dispatcher.goto("/console/appeals/rates/")
+    row = dispatcher.locator("#rates-unit tr", has_text="玄武区城市管理局")
+    cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+    # rank | dispatched | on time | response | rated | resolved | resolution | satisfied | basic |
+    # dissatisfied | satisfaction | composite
+    assert cells == ["1", "1", "1", "100.0%", "1", "1", "100.0%", "1", "0", "0", "100.0%", "100.0"]
+    assert "响应率" in dispatcher.inner_text("#rates-definitions")
+    row.locator("td").nth(4).locator("a").click()
+    dispatcher.wait_for_load_state()
+    assert case.number in dispatcher.inner_text("main")
     for p in (dispatcher, unit, worker):
         p.context.close()
