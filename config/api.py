@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -53,6 +55,13 @@ def schema_validation_error(request: HttpRequest, exc: NinjaValidationError) -> 
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
         errors.setdefault(".".join(loc) or "__all__", []).append(str(err.get("msg", "invalid")))
     return api.create_response(request, {"detail": "invalid", "errors": errors}, status=422)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) // (1024 * 1024)
+    message = _("请求内容超过%(mb)dMB，请压缩照片后重新提交。") % {"mb": limit}
+    return api.create_response(request, {"detail": "too large", "errors": {"body": [message]}}, status=413)
 
 
 @api.exception_handler(Http404)
