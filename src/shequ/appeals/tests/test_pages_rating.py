@@ -144,3 +144,26 @@ def test_the_access_code_from_intake_opens_the_case_too(
     assert result.case.number in text
     assert "待分拨" in text
     assert 'id="rate-form"' not in text  # not closed yet: nothing to rate
+
+
+def test_the_requester_rates_over_the_api(client: Any, grids: Any, personas: dict[str, Any]) -> None:
+    import json
+
+    resident = personas["resident"]
+    case = _closed(file_case(resident).case, personas)
+    client.force_login(resident)
+    url = f"/api/v1/appeals/cases/{case.pk}/rate"
+
+    def post(body: dict[str, Any]) -> Any:
+        return client.post(url, data=json.dumps(body), content_type="application/json")
+
+    bad = post({"version": case.version, "resolved": True, "level": "great"})
+    assert bad.status_code == 400
+    assert bad.json()["errors"]["level"] == ["请选择有效的选项。"]
+    ok = post({"version": case.version, "resolved": False, "level": "dissatisfied", "comment": "没解决"})
+    assert ok.status_code == 200, ok.content
+    body = ok.json()
+    assert body["state"] == "accepted"
+    assert body["reopened_count"] == 1
+    assert body["rating_level"] == "dissatisfied"
+    assert CaseRating.objects.get(case=case).channel == "portal"
