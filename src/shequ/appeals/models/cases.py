@@ -254,6 +254,15 @@ class Case(models.Model):
         return self.state in OPEN_STATES
 
     @property
+    def rating_pending(self) -> bool:
+        """Closed and not yet rated this round (the rating window is checked where the form is)."""
+        return (
+            self.state == CaseState.CLOSED
+            and not self.review_state
+            and (self.rated_at is None or (self.closed_at is not None and self.rated_at < self.closed_at))
+        )
+
+    @property
     def has_point(self) -> bool:
         return self.lng is not None and self.lat is not None
 

@@ -33,6 +33,7 @@ def test_the_resident_rates_on_the_case_page(client: Any, grids: Any, personas: 
     resident = personas["resident"]
     case = _closed(file_case(resident).case, personas)
     client.force_login(resident)
+    assert "待评价" in client.get("/appeals/mine/").content.decode()
     page = client.get(f"/appeals/cases/{case.pk}/").content.decode()
     assert 'id="rate-form"' in page
     bad = client.post(f"/appeals/cases/{case.pk}/", {"level": "dissatisfied", "comment": ""})
@@ -47,6 +48,7 @@ def test_the_resident_rates_on_the_case_page(client: Any, grids: Any, personas: 
     assert ok.status_code == 302
     page = client.get(f"/appeals/cases/{case.pk}/").content.decode()
     assert 'id="rate-form"' not in page
+    assert "待评价" not in client.get("/appeals/mine/").content.decode()
     assert "&lt;b&gt;谢谢&lt;/b&gt;" in page  # stored as text, shown escaped
     other = make_resident("13700000055", home_area=grids.community_b, display_name="邻居")
     client.force_login(other)
