@@ -78,7 +78,8 @@ def test_a_30_mb_body_is_refused(client: Any, grids: Any, personas: dict[str, An
     response = post(
         client, "/api/v1/appeals/cases", {"text": "x", "lng": POINT_A[0], "lat": POINT_A[1], "photos": [huge]}
     )
-    assert response.status_code == 400
+    assert response.status_code == 413
+    assert "请压缩照片" in response.json()["errors"]["body"][0]
     assert Case.objects.count() == 0
 
 
