@@ -145,6 +145,8 @@ SHEQU_DATA_KEYS_PREVIOUS = env_list("SHEQU_DATA_KEYS_PREVIOUS", [])
 SHEQU_CRYPTO_SUITE = env_choice("SHEQU_CRYPTO_SUITE", "sm4", {"sm4", "aes"})
 SHEQU_AUDIT_RETENTION_DAYS = env_int("SHEQU_AUDIT_RETENTION_DAYS", 365, minimum=183)
 
+# Seconds a process trusts its point-in-grid index before re-checking the boundaries (0: every time).
+SHEQU_GRID_INDEX_RECHECK_SECONDS = env_int("SHEQU_GRID_INDEX_RECHECK_SECONDS", 5, minimum=0, maximum=3600)
 # Roster import and export (registry): file and row limits, batch size, background threshold.
 SHEQU_IMPORT_MAX_BYTES = env_int("SHEQU_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 SHEQU_IMPORT_MAX_ROWS = env_int("SHEQU_IMPORT_MAX_ROWS", 1_000_000, minimum=1)

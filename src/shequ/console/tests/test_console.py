@@ -161,6 +161,7 @@ ALL_STAFF = {
     "portal",
     "appeal_categories",
     "appeal_queue",
+    "appeal_rates",
     "commons_spaces",
     "commons_usage",
 }

@@ -13,12 +13,14 @@ the grid with the smallest id, so the answer is the same every time.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import shapely
+from django.conf import settings
 from django.db.models import Count, Max
 
 from ..access import subtree_q
@@ -77,6 +79,15 @@ class GridIndex:
 
 _lock = threading.Lock()
 _index: GridIndex | None = None
+#: When this process last compared its index with the database (``time.monotonic()``).
+_checked_at: float | None = None
+
+
+def recheck_seconds() -> float:
+    """How long a process trusts its index before asking the database again (one aggregate over
+    every grid, several milliseconds at city scale). Boundary changes made through this
+    process apply at once (:func:`mark_stale`); other processes see them within this time."""
+    return float(getattr(settings, "SHEQU_GRID_INDEX_RECHECK_SECONDS", 5))
 
 
 def _grids_with_boundary() -> Any:
@@ -91,9 +102,13 @@ def boundaries_version() -> tuple[Any, ...]:
 
 def grid_index() -> GridIndex:
     """The process's index, rebuilt first if the boundaries changed since it was built."""
-    global _index
-    version = boundaries_version()
+    global _index, _checked_at
+    now = time.monotonic()
     current = _index
+    if current is not None and _checked_at is not None and now - _checked_at < recheck_seconds():
+        return current
+    version = boundaries_version()
+    _checked_at = now
     if current is not None and current.version == version:
         return current
     with _lock:
@@ -103,10 +118,17 @@ def grid_index() -> GridIndex:
         return _index
 
 
+def mark_stale() -> None:
+    """Compare with the database on the next placement (after a boundary change in this process)."""
+    global _checked_at
+    _checked_at = None
+
+
 def reset_index() -> None:
     global _index
     with _lock:
         _index = None
+        mark_stale()
 
 
 def place_points(

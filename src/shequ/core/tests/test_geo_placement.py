@@ -115,3 +115,21 @@ def test_place_api_answers_only_with_grids_the_caller_sees(
     )
     assert place(personas["grid_worker"], {"lng": 500, "lat": 32}).status_code == 422
     assert place(personas["grid_worker"], {"lng": 118.8, "lat": 32, "crs": "utm"}).status_code == 400
+
+
+def test_the_index_is_trusted_for_a_while_and_a_saved_boundary_marks_it_stale(
+    placed: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    west, east, admin = placed
+    settings.SHEQU_GRID_INDEX_RECHECK_SECONDS = 3600
+    reset_index()
+    assert place_point(*IN_EAST) == east
+    # a change behind the process's back (a queryset update) is not seen until the re-check …
+    Area.objects.filter(pk=east.pk).update(boundary=None)
+    assert place_point(*IN_EAST) == east
+    # … while a boundary saved through the services marks the index stale once it commits
+    northern_half = box(118.795, 32.0575, 118.800, 32.060)  # no longer holds IN_EAST (y = 32.055)
+    with django_capture_on_commit_callbacks(execute=True):
+        grid_boundary_set(actor=admin, grid=east, geometry=northern_half)
+    assert place_point(*IN_EAST) is None
+    assert place_point(118.7975, 32.059) == east
