@@ -120,7 +120,7 @@ def test_place_api_answers_only_with_grids_the_caller_sees(
 def test_the_index_is_trusted_for_a_while_and_a_saved_boundary_marks_it_stale(
     placed: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    west, east, admin = placed
+    _west, east, admin = placed
     settings.SHEQU_GRID_INDEX_RECHECK_SECONDS = 3600
     reset_index()
     assert place_point(*IN_EAST) == east
