@@ -95,8 +95,8 @@ def create_case(request: HttpRequest, payload: AppealCaseIn) -> Status[AppealCas
         requester_phone=payload.requester_phone if services.common.is_staff(actor) else "",
         idempotency_key=key[:64],
     )
-    case = selectors.case_for(actor, result.case.pk)
-    body = AppealCaseCreatedOut(**case_out_fields(case), token=result.token, created=result.created)
+    # the case just written (or found again by its key) is the caller's own: answer from it
+    body = AppealCaseCreatedOut(**case_out_fields(result.case), token=result.token, created=result.created)
     return Status(201 if result.created else 200, body)
 
 

@@ -150,7 +150,7 @@ def place_point(lng: float, lat: float, crs: str = "wgs84", within: Area | None 
     (grid_id,) = place_points([(x, y)], within=within)
     if grid_id is None:
         return None
-    qs = Area.objects.filter(pk=grid_id)
+    qs = Area.objects.select_related("parent").filter(pk=grid_id)  # callers often need the community
     if within is not None:
         qs = qs.filter(subtree_q(within.path))
     return qs.first()

@@ -148,3 +148,8 @@ def print_accounts(write: Callable[[str], Any]) -> None:
     accounts = demo_accounts()
     write(str(_("演示账户（密码均为 %(pw)s）：")) % {"pw": DEMO_PASSWORD})
     write(format_accounts(accounts))
+    from shequ.appeals.demo import demo_api_key
+
+    api_key = demo_api_key()
+    if api_key is not None:
+        write(_("Open311 接口密钥（%(name)s）：%(key)s") % {"name": api_key[0], "key": api_key[1]})

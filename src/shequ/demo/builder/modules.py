@@ -7,9 +7,10 @@ so the city scale stays quick; every committee still has its areas, grids and re
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shequ.accounts.models import Post, User
@@ -59,8 +60,17 @@ def build_modules(committees: list[Area], *, home_street: Area, seed: int, today
     counts.update(seed_commons(communities=chosen, residents=residents, rng=rng))
     counts.update(_grid_work(home_street, seed=seed, today=today))
     counts.update(_classifier())
+    counts.update(_appeals(home_street, seed=seed, now=timezone.now()))
     counts.update(_one_window())
     return counts
+
+
+def _appeals(home_street: Area, *, seed: int, now: datetime) -> dict[str, int]:
+    """About forty appeal cases in the home street's grids (after the classifier has a version)."""
+    from shequ.appeals.demo import seed_demo as seed_appeals
+
+    rng = random.Random(f"{seed}:appeals")  # noqa: S311 - reproducible demo data
+    return seed_appeals(home_street=home_street, rng=rng, now=now)
 
 
 def _one_window() -> dict[str, int]:
@@ -85,7 +95,8 @@ def _classifier() -> dict[str, int]:
 
 def wipe_modules() -> int:
     """Remove the modules' demo rows (they hold protected references to areas, people and users)."""
+    from shequ.appeals.demo import wipe_demo as wipe_appeals
     from shequ.commons.demo import wipe_demo as wipe_commons
     from shequ.gridwork.demo import wipe_demo as wipe_gridwork
 
-    return wipe_gridwork() + wipe_commons()
+    return wipe_appeals() + wipe_gridwork() + wipe_commons()
