@@ -139,3 +139,19 @@ def test_portal_pages(client: Any, grids: Any, personas: dict[str, Any]) -> None
     client.logout()
     assert client.get(f"/appeals/track/?number={case.number}&token=nope").status_code == 404
     assert client.get(f"/console/appeals/photos/{photo.pk}/").status_code == 302
+
+
+def test_an_area_filter_inside_the_scope_asks_for_the_subtree_once(
+    grids: Any, personas: dict[str, Any]
+) -> None:
+    from shequ.appeals.selectors import dispatch_queue
+
+    street_staff = personas["street_staff"]
+    mine = file_case(personas["resident"]).case
+    street = grids.community_a.parent
+    qs = dispatch_queue(street_staff, area_id=street.pk, state="open")
+    assert list(qs) == [mine]
+    assert str(qs.query).count(street.path) == 1
+    # outside the scope the filter narrows what the scope allows (nothing here)
+    other = dispatch_queue(personas["community_worker"], area_id=grids.community_b.pk, state="open")
+    assert list(other) == []
