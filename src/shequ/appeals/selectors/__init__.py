@@ -13,6 +13,7 @@ from .cases import (
     intake_area_for,
     map_centre,
     my_cases,
+    queue_filter_areas,
 )
 from .categories import categories_visible_to, category_for, classifier_versions
 
@@ -32,4 +33,5 @@ __all__ = [
     "intake_area_for",
     "map_centre",
     "my_cases",
+    "queue_filter_areas",
 ]

@@ -136,6 +136,20 @@ def dispatch_queue(
     return qs.order_by("-submitted_at", "-id")
 
 
+def queue_filter_areas(user: Any) -> QuerySet[Area]:
+    """The areas the queue's filter offers: streets and communities the user serves, and grids only
+    for someone whose posts sit on grids (a street's hundred grids would bury its communities).
+    Names only: a grid's boundary is large and the list never needs it."""
+    from shequ.core.access import areas_visible_to
+    from shequ.core.models import AreaLevel
+
+    levels = [AreaLevel.STREET, AreaLevel.TOWN, AreaLevel.COMMUNITY, AreaLevel.VILLAGE]
+    posts = user.current_posts() if is_staff(user) else []
+    if any(p.area is not None and p.area.level == AreaLevel.GRID for p in posts):
+        levels.append(AreaLevel.GRID)
+    return areas_visible_to(user).filter(level__in=levels).only("pk", "name", "path").order_by("path")[:300]
+
+
 def my_cases(user: Any) -> QuerySet[Case]:
     if not is_resident(user):
         return Case.objects.none()

@@ -51,19 +51,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     services.ensure_classified(rows)
-    areas = (
-        areas_visible_to(user)
-        .filter(
-            level__in=[
-                AreaLevel.STREET,
-                AreaLevel.TOWN,
-                AreaLevel.COMMUNITY,
-                AreaLevel.VILLAGE,
-                AreaLevel.GRID,
-            ]
-        )
-        .order_by("path")[:300]
-    )
+    areas = selectors.queue_filter_areas(user)
     return render(
         request,
         "appeals/cases/queue.html",
