@@ -8,7 +8,7 @@ import pytest
 
 from shequ.accounts.roles import Role
 
-from .test_rates_figures import October, build_october
+from .rates_october import October, build_october
 
 pytestmark = pytest.mark.django_db
 

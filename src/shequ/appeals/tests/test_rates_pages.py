@@ -12,7 +12,7 @@ from django.urls import reverse
 from shequ.accounts.roles import Role
 from shequ.appeals.models import Case
 
-from .test_rates_figures import October, build_october
+from .rates_october import October, build_october
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_the_community_table_under_a_street(client: Any, october: October) -> No
 def test_drill_down_is_paged_by_fifty(
     client: Any, october: October, django_assert_max_num_queries: Any
 ) -> None:
-    from .test_rates_figures import at, dispatched, make_case
+    from .rates_october import at, dispatched, make_case
 
     resident = october.personas["resident"]
     for i in range(55):
@@ -132,7 +132,7 @@ def test_the_page_costs_a_fixed_number_of_queries(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from .test_rates_figures import at, dispatched, make_case, on_time, rated
+    from .rates_october import at, dispatched, make_case, on_time, rated
 
     client.force_login(october.personas[Role.STREET_STAFF])
     client.get(URL, {"month": "2026-10"})
