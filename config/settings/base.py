@@ -147,6 +147,8 @@ SHEQU_AUDIT_RETENTION_DAYS = env_int("SHEQU_AUDIT_RETENTION_DAYS", 365, minimum=
 
 # Seconds a process trusts its point-in-grid index before re-checking the boundaries (0: every time).
 SHEQU_GRID_INDEX_RECHECK_SECONDS = env_int("SHEQU_GRID_INDEX_RECHECK_SECONDS", 5, minimum=0, maximum=3600)
+# Seconds a process trusts its copy of the rules and calendar days (core/refdata.py; 0: reload every use).
+SHEQU_REFERENCE_RECHECK_SECONDS = env_int("SHEQU_REFERENCE_RECHECK_SECONDS", 5, minimum=0, maximum=3600)
 # Roster import and export (registry): file and row limits, batch size, background threshold.
 SHEQU_IMPORT_MAX_BYTES = env_int("SHEQU_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 SHEQU_IMPORT_MAX_ROWS = env_int("SHEQU_IMPORT_MAX_ROWS", 1_000_000, minimum=1)

@@ -18,3 +18,7 @@ class CoreConfig(AppConfig):
             transaction.on_commit(mark_stale)
 
         post_save.connect(area_saved, sender=Area, weak=False, dispatch_uid="core.geo.placement.mark_stale")
+
+        from .refdata import connect_signals
+
+        connect_signals()

@@ -6,7 +6,7 @@ without any calendar rows falls back to plain Monday–Friday (the console warns
 
 Office hours are the rule records ``office_hours.morning`` and ``office_hours.afternoon``
 (minutes after midnight, per area).  Every function takes and returns timezone-aware
-datetimes; each call loads the calendar rows of the years it touches once.
+datetimes; the calendar rows come from the process's copy of the table (:mod:`.refdata`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from .audit import record, record_batch
 from .models import Area, CalendarDay, DayKind
+from .refdata import mark_stale, special_days
 from .rule_catalog import CATALOG
 from .rules import rule_values
 
@@ -51,13 +52,10 @@ class WorkCalendar:
         wanted = sorted(set(years) - self._years)
         if not wanted:
             return
-        rows = CalendarDay.objects.filter(
-            date__gte=date(wanted[0], 1, 1), date__lte=date(wanted[-1], 12, 31)
-        ).values_list("date", "kind")
+        if not self._years:  # the first load takes the process's copy of every row (refdata)
+            self._days = special_days()
+            self._configured = {d.year for d in self._days}
         self._years.update(range(wanted[0], wanted[-1] + 1))
-        for day, kind in rows:
-            self._days[day] = kind
-            self._configured.add(day.year)
 
     def kind(self, d: date) -> str | None:
         if d.year not in self._years:
@@ -449,6 +447,9 @@ def seed_calendar(*, audit: bool = True) -> int:
         if d not in have
     ]
     CalendarDay.objects.bulk_create(created)
+    if created:
+        mark_stale()  # bulk_create sends no signal
+        transaction.on_commit(mark_stale)
     if created and audit:
         ids = list(
             CalendarDay.objects.filter(date__in=[c.date for c in created]).values_list("pk", flat=True)

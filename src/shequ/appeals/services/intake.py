@@ -166,7 +166,7 @@ def case_submit(
     key = chk.text({}, "idempotency_key", idempotency_key, max_length=64)[:64]
     who = submitter_key or (f"u{actor.pk}" if getattr(actor, "is_authenticated", False) else "anon")
     if key:
-        first = Case.objects.filter(submitter_key=who, idempotency_key=key).first()
+        first = _earlier(who, key)
         if first is not None:
             return Submitted(first, None, False)
     errors: chk.Errors = {}
@@ -221,10 +221,17 @@ def case_submit(
     except IntegrityError:
         if not key:
             raise
-        first = Case.objects.filter(submitter_key=who, idempotency_key=key).first()
+        first = _earlier(who, key)
         if first is None:
             raise
         return Submitted(first, None, False)
+
+
+def _earlier(who: str, key: str) -> Case | None:
+    """The case this submitter already filed under ``key``; the id first, as a repeat is rare."""
+    mine = Case.objects.filter(submitter_key=who, idempotency_key=key).order_by()  # unique: no ordering
+    found = list(mine.values_list("pk", flat=True)[:1])
+    return Case.objects.get(pk=found[0]) if found else None
 
 
 def _create(

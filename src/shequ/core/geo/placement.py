@@ -153,7 +153,8 @@ def place_point(lng: float, lat: float, crs: str = "wgs84", within: Area | None 
     qs = Area.objects.select_related("parent").filter(pk=grid_id)  # callers often need the community
     if within is not None:
         qs = qs.filter(subtree_q(within.path))
-    return qs.first()
+    found = list(qs.order_by()[:1])  # one row by primary key: no ordering to compile
+    return found[0] if found else None
 
 
 def grids_at(lng: float, lat: float, crs: str = "wgs84") -> list[int]:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Area, Rule
+from ..refdata import rules_by_key
 from .values import RuleMissing, RuleValue, _to_value
 
 
@@ -46,19 +47,20 @@ def _pick(rules: list[Rule], chain: list[int]) -> Rule | None:
 def rule_values(
     keys: list[str] | tuple[str, ...], area: Area | int | None = None, on: date | None = None
 ) -> dict[str, RuleValue]:
-    """The effective value of several keys at once (one query); missing keys are left out."""
+    """The effective value of several keys at once (no query while the process's copy of the rules
+    is fresh, else one); missing keys are left out."""
     area_obj = _resolve_area(area)
     on = on or timezone.localdate()
     chain = _chain(area_obj)
-    rows = list(
-        Rule.objects.filter(key__in=list(keys))
-        .filter(_effective_q(on))
-        .filter(Q(area__isnull=True) | Q(area_id__in=chain))
-        .select_related("area")
-    )
+    versions = rules_by_key()  # the process's copy of the table (see shequ.core.refdata)
     found: dict[str, RuleValue] = {}
     for key in keys:
-        best = _pick([r for r in rows if r.key == key], chain)
+        effective = [
+            r
+            for r in versions.get(key, ())
+            if r.valid_from <= on and (r.valid_to is None or r.valid_to >= on)
+        ]
+        best = _pick(effective, chain)
         if best is not None:
             found[key] = _to_value(best)
     return found
