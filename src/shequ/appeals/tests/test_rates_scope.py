@@ -145,6 +145,28 @@ def test_drill_down_is_scoped(october: October) -> None:
         _drill(worker, drill="rated", unit="bogus")
 
 
+def test_a_unit_handler_drills_into_a_street_outside_their_areas(october: October) -> None:
+    """玄武区城市管理局 leads a case in 秦淮区: its handler sees the case, its street's row and that
+    row's list; a street where they see nothing stays a 404."""
+    from django.http import Http404
+
+    mini = october.mini
+    handler = october.personas[Role.DEPARTMENT_HANDLER]  # posted at 玄武区城市管理局
+    b = str(mini.street_b.pk)
+    with pytest.raises(Http404):
+        _drill(handler, drill="dispatched", street=b)
+    d = at(10, 14, 9)
+    extra = make_case(
+        october.personas["resident"], mini.grid_b, "跨区交办十一号", **dispatched(mini.dept_a, d) | on_time(d)
+    )
+    streets = sel.ranking(handler, month=OCTOBER, by="street")
+    assert counts(row(streets, "夫子庙街道"))[:2] == (1, 1)
+    assert _drill(handler, drill="dispatched", street=b) == [extra.number]
+    assert _drill(handler, drill="dispatched", community=str(mini.community_b.pk)) == [extra.number]
+    with pytest.raises(Http404):
+        _drill(october.personas[Role.COMMUNITY_WORKER], drill="dispatched", street=b)
+
+
 # --------------------------------------------------------------------------- query counts
 
 

@@ -14,6 +14,7 @@ from shequ.core.access import subtree_q
 from shequ.core.models import Area
 
 from ...models import Case, Satisfaction
+from ..cases import cases_visible_to
 from .figures import ABOVE_STREET, COMMUNITY_LEVELS, NONE_KEY, STREET_LEVELS, Month
 from .queries import counted_cases, dispatched_q, missed_q, other_label, rated_q, rates_area, responded_q
 
@@ -79,13 +80,29 @@ def parse_drill(user: Any, params: Any) -> Drill | None:
             levels = STREET_LEVELS if group == "street" else COMMUNITY_LEVELS
             return Drill(kind, group, value, other_label(levels))
         if value:
-            found = rates_area(user, value)
-            assert found is not None
+            found = _drill_area(user, value)
             return Drill(kind, group, str(found.pk), found.name, found.path)
     unit = str(params.get("unit") or "").strip()[:200]
     if unit:
         return Drill(kind, "unit", unit, _unit_label(user, unit))
     return Drill(kind)
+
+
+def _drill_area(user: Any, value: str) -> Area:
+    """A street or community row of the ranking: one the viewer covers, or one where a case they
+    see lies (a unit's handler sees its cases in other districts, and their rows); else 404."""
+    try:
+        covered = rates_area(user, value)
+    except Http404:
+        if not value.isdigit() or len(value) > 18:
+            raise
+        covered = None
+    if covered is not None:
+        return covered
+    found = Area.objects.filter(pk=int(value)).first()
+    if found is None or not cases_visible_to(user).filter(subtree_q(found.path, "area")).exists():
+        raise Http404
+    return found
 
 
 def _unit_label(user: Any, unit: str) -> str:
