@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Area, Rule
@@ -13,8 +12,15 @@ from ..refdata import rules_by_key
 from .values import RuleMissing, RuleValue, _to_value
 
 
-def _effective_q(on: date) -> Q:
-    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+def effective_versions(keys: list[str] | tuple[str, ...], on: date) -> dict[str, list[Rule]]:
+    """For each key, its versions in force on ``on`` in any area, from the process's copy of the
+    rules (no query while the copy is fresh, else one)."""
+    versions = rules_by_key()
+
+    def in_force(rule: Rule) -> bool:
+        return rule.valid_from <= on and (rule.valid_to is None or rule.valid_to >= on)
+
+    return {key: [r for r in versions.get(key, ()) if in_force(r)] for key in keys}
 
 
 def _resolve_area(area: Area | int | None) -> Area | None:
@@ -52,14 +58,8 @@ def rule_values(
     area_obj = _resolve_area(area)
     on = on or timezone.localdate()
     chain = _chain(area_obj)
-    versions = rules_by_key()  # the process's copy of the table (see shequ.core.refdata)
     found: dict[str, RuleValue] = {}
-    for key in keys:
-        effective = [
-            r
-            for r in versions.get(key, ())
-            if r.valid_from <= on and (r.valid_to is None or r.valid_to >= on)
-        ]
+    for key, effective in effective_versions(keys, on).items():
         best = _pick(effective, chain)
         if best is not None:
             found[key] = _to_value(best)
