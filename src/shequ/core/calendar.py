@@ -40,30 +40,26 @@ MAX_DAYS = 3660
 
 
 class WorkCalendar:
-    """The calendar rows of the years a computation touches, each year loaded once."""
+    """The calendar rows for a computation: the process's copy of every row (:mod:`.refdata`),
+    taken once, when the first day is asked about (or at once when ``years`` are named)."""
 
     def __init__(self, years: Iterable[int] = ()) -> None:
-        self._days: dict[date, str] = {}
-        self._years: set[int] = set()
+        self._days: dict[date, str] | None = None
         self._configured: set[int] = set()
-        self.load(years)
+        if years:
+            self.load()
 
-    def load(self, years: Iterable[int]) -> None:
-        wanted = sorted(set(years) - self._years)
-        if not wanted:
-            return
-        if not self._years:  # the first load takes the process's copy of every row (refdata)
+    def load(self) -> dict[date, str]:
+        if self._days is None:
             self._days = special_days()
             self._configured = {d.year for d in self._days}
-        self._years.update(range(wanted[0], wanted[-1] + 1))
+        return self._days
 
     def kind(self, d: date) -> str | None:
-        if d.year not in self._years:
-            self.load([d.year])
-        return self._days.get(d)
+        return self.load().get(d)
 
     def configured(self, year: int) -> bool:
-        self.load([year])
+        self.load()
         return year in self._configured
 
     def is_workday(self, d: date) -> bool:
