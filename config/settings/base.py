@@ -149,6 +149,9 @@ SHEQU_AUDIT_RETENTION_DAYS = env_int("SHEQU_AUDIT_RETENTION_DAYS", 365, minimum=
 SHEQU_GRID_INDEX_RECHECK_SECONDS = env_int("SHEQU_GRID_INDEX_RECHECK_SECONDS", 5, minimum=0, maximum=3600)
 # Seconds a process trusts its copy of the rules and calendar days (core/refdata.py; 0: reload every use).
 SHEQU_REFERENCE_RECHECK_SECONDS = env_int("SHEQU_REFERENCE_RECHECK_SECONDS", 5, minimum=0, maximum=3600)
+# How long a process trusts an API token or Open311 key it looked up (core/held.py; a revocation made
+# in another process takes effect within it; 0: ask every time).
+SHEQU_TOKEN_RECHECK_SECONDS = env_int("SHEQU_TOKEN_RECHECK_SECONDS", 5, minimum=0, maximum=300)
 # Roster import and export (registry): file and row limits, batch size, background threshold.
 SHEQU_IMPORT_MAX_BYTES = env_int("SHEQU_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 SHEQU_IMPORT_MAX_ROWS = env_int("SHEQU_IMPORT_MAX_ROWS", 1_000_000, minimum=1)

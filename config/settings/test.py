@@ -15,6 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SHEQU_SMS_BACKEND = "shequ.integration.sms.RecordingSMSBackend"
 # tests change boundaries with queryset updates and place points at once
 SHEQU_GRID_INDEX_RECHECK_SECONDS = 0
+SHEQU_TOKEN_RECHECK_SECONDS = 0  # every test asks the database (test_held switches it on)
 SHEQU_REFERENCE_RECHECK_SECONDS = 0  # a test's rolled-back rules and days are never remembered
 SHEQU_OUTBOX_DISPATCH = "inline"
 SHEQU_IDCARD_BACKEND = "shequ.onewindow.devices.RecordingIdCardReader"

@@ -8,6 +8,7 @@ and plaintext only comes out of :func:`reveal_user_field`, which is audited.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shequ.core.access import area_q, get_or_404, scope_of
+from shequ.core.held import HeldLookups
 from shequ.core.models import Area, Organisation
 from shequ.core.pii import IdDocType, PIIKind, Sealed, lookup_candidates, parse_citizen_id, reveal
 
@@ -64,13 +66,28 @@ def pending_login_user(user_id: Any) -> User | None:
 def api_token_by_digest(key_digest: str) -> ApiToken | None:
     """The unrevoked token of an active user with this digest (expiry is the caller's to check).
 
-    The bearer is not known until the token is, so there is no actor to scope by.
+    The bearer is not known until the token is, so there is no actor to scope by.  Each process
+    holds what it found for a few seconds (:mod:`shequ.core.held`).
     """
-    return (
-        ApiToken.objects.select_related("user")
-        .filter(key_digest=key_digest, revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+    return HELD_TOKENS.get(key_digest)
+
+
+def _load_token(key_digest: str) -> ApiToken | None:
+    found = list(
+        ApiToken.objects.select_related("user").filter(
+            key_digest=key_digest, revoked_at__isnull=True, user__is_active=True
+        )[:1]
+    )  # the digest is unique: no ordering needed
+    return found[0] if found else None
+
+
+def _own_copy(token: ApiToken) -> ApiToken:
+    mine = copy.copy(token)
+    mine.user = copy.copy(token.user)
+    return mine
+
+
+HELD_TOKENS = HeldLookups("api-tokens", _load_token, _own_copy)
 
 
 def users_visible_to(actor: Any) -> QuerySet[User]:

@@ -13,6 +13,7 @@ Who reads what:
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import json
@@ -24,6 +25,7 @@ from django.db.models.functions import Length
 
 from shequ.appeals.models import OPEN_STATES, Case, CaseState, Category
 from shequ.appeals.selectors import cases_visible_to
+from shequ.core.held import HeldLookups
 from shequ.core.models import Area, AreaLevel
 
 from .models import ApiClient
@@ -50,7 +52,16 @@ def api_client_by_key(key: str | None) -> ApiClient | None:
     """The active application holding this key (no actor: the key is the caller's identity)."""
     if not key or len(key) > 200:
         return None
-    return ApiClient.objects.filter(key_digest=digest_key(key), is_active=True).first()
+    return HELD_CLIENTS.get(digest_key(key))
+
+
+def _load_client(key_digest: str) -> ApiClient | None:
+    found = list(ApiClient.objects.filter(key_digest=key_digest, is_active=True).order_by()[:1])
+    return found[0] if found else None
+
+
+#: Each process holds the applications it found for a few seconds (:mod:`shequ.core.held`).
+HELD_CLIENTS = HeldLookups("open311-clients", _load_client, copy.copy)
 
 
 def api_client_named(name: str) -> ApiClient | None:
@@ -70,9 +81,20 @@ def open_services() -> QuerySet[Category]:
 
 
 def open_service(code: str) -> Category | None:
+    """The active category with this code; each process holds those it found for a few seconds."""
     if not code or len(code) > 32:
         return None
-    return open_services().filter(code=code).first()
+    return HELD_SERVICES.get(code)
+
+
+def _load_service(code: str) -> Category | None:
+    found = list(Category.objects.filter(is_active=True, code=code).order_by()[:1])
+    return found[0] if found else None
+
+
+HELD_SERVICES = HeldLookups(
+    "open311-services", _load_service, copy.copy, recheck="SHEQU_REFERENCE_RECHECK_SECONDS"
+)
 
 
 @functools.cache

@@ -12,6 +12,7 @@ from shequ.core.audit import record
 
 from ..api_auth import digest_token, new_token_value
 from ..models import ApiToken, User
+from ..selectors import HELD_TOKENS
 
 
 @transaction.atomic
@@ -45,6 +46,7 @@ def api_token_touch(*, token: ApiToken, now: datetime) -> None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+        HELD_TOKENS.note_used(token.key_digest, now)
 
 
 # --------------------------------------------------------------------------- staff management
