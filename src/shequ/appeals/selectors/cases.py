@@ -184,12 +184,21 @@ def map_centre(user: Any) -> tuple[float, float]:
 def intake_area_for(actor: Any, area_id: int) -> Area | None:
     """The area an intake names: staff within their scope; a resident may name any area."""
     from shequ.core.access import areas_visible_to
+    from shequ.core.geo.placement import current_grid
 
     if is_staff(actor):
-        return areas_visible_to(actor).filter(pk=area_id).first()
+        return _one_area(areas_visible_to(actor), area_id)
     if is_resident(actor):
-        return Area.objects.filter(pk=area_id).first()
+        return current_grid(area_id) or _one_area(Area.objects.all(), area_id)
     return None
+
+
+def _one_area(qs: QuerySet[Area], area_id: int) -> Area | None:
+    """The area with its parent (intake files the case with the community), no boundaries."""
+    found = list(
+        qs.select_related("parent").defer("boundary", "parent__boundary").filter(pk=area_id).order_by()[:1]
+    )
+    return found[0] if found else None
 
 
 def dispatch_organisations() -> QuerySet[Organisation]:

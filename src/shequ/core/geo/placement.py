@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import shapely
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Max
 
 from ..access import subtree_q
@@ -79,6 +80,9 @@ class GridIndex:
 
 _lock = threading.Lock()
 _index: GridIndex | None = None
+#: The grid and community rows placement hands out (see :func:`current_grid`).
+_rows: _GridRows | None = None
+AREA_ROW_SECONDS = 300
 #: When this process last compared its index with the database (``time.monotonic()``).
 _checked_at: float | None = None
 
@@ -120,8 +124,9 @@ def grid_index() -> GridIndex:
 
 def mark_stale() -> None:
     """Compare with the database on the next placement (after a boundary change in this process)."""
-    global _checked_at
+    global _checked_at, _rows
     _checked_at = None
+    _rows = None
 
 
 def reset_index() -> None:
@@ -150,11 +155,75 @@ def place_point(lng: float, lat: float, crs: str = "wgs84", within: Area | None 
     (grid_id,) = place_points([(x, y)], within=within)
     if grid_id is None:
         return None
-    qs = Area.objects.select_related("parent").filter(pk=grid_id)  # callers often need the community
     if within is not None:
-        qs = qs.filter(subtree_q(within.path))
-    found = list(qs.order_by()[:1])  # one row by primary key: no ordering to compile
-    return found[0] if found else None
+        inside = Area.objects.select_related("parent").filter(subtree_q(within.path), pk=grid_id)
+        return inside.order_by().first()
+    return current_grid(grid_id)
+
+
+@dataclass
+class _GridRows:
+    """Every current grid's row (and its community's), without boundaries, as read at ``at``."""
+
+    at: float
+    version: tuple[Any, ...]
+    fields: list[str]
+    grids: dict[int, tuple[Any, ...]]
+    parents: dict[int, tuple[Any, ...]]
+
+
+def _row_fields() -> list[str]:
+    return [f.attname for f in Area._meta.concrete_fields if f.name != "boundary"]
+
+
+def _grid_rows(version: tuple[Any, ...]) -> _GridRows:
+    global _rows
+    rows = _rows
+    if rows is not None and rows.version == version and time.monotonic() - rows.at < AREA_ROW_SECONDS:
+        return rows
+    fields = _row_fields()
+    grids = _grids_with_boundary().order_by()
+    parents = Area.objects.filter(pk__in=grids.values("parent_id")).order_by()
+    rows = _GridRows(
+        time.monotonic(),
+        version,
+        fields,
+        {row[0]: row for row in grids.values_list(*fields)},
+        {row[0]: row for row in parents.values_list(*fields)},
+    )
+    _rows = rows
+    return rows
+
+
+def current_grid(grid_id: int) -> Area | None:
+    """The current grid (one with a boundary) with this id, with its community, or None.
+
+    Neither boundary is loaded, and each caller gets new instances.
+
+    While the index is trusted (a recheck time above 0) the rows come from one read of every grid
+    and community, kept until the index sees a new boundaries version (a grid renamed, moved or
+    redrawn touches ``updated_at``), an area is saved in this process, or
+    :data:`AREA_ROW_SECONDS` pass (a community renamed elsewhere).  Otherwise one query.
+    """
+    index = grid_index() if recheck_seconds() > 0 else None
+    if index is None:
+        found = list(
+            _grids_with_boundary()
+            .select_related("parent")
+            .defer("boundary", "parent__boundary")
+            .filter(pk=grid_id)
+            .order_by()[:1]
+        )  # one row by primary key: no ordering
+        return found[0] if found else None
+    rows = _grid_rows(index.version)
+    row = rows.grids.get(grid_id)
+    if row is None:
+        return None
+    area = Area.from_db(DEFAULT_DB_ALIAS, rows.fields, row)
+    parent = rows.parents.get(area.parent_id) if area.parent_id is not None else None
+    if parent is not None:
+        area.parent = Area.from_db(DEFAULT_DB_ALIAS, rows.fields, parent)
+    return area
 
 
 def grids_at(lng: float, lat: float, crs: str = "wgs84") -> list[int]:

@@ -133,3 +133,32 @@ def test_the_index_is_trusted_for_a_while_and_a_saved_boundary_marks_it_stale(
         grid_boundary_set(actor=admin, grid=east, geometry=northern_half)
     assert place_point(*IN_EAST) is None
     assert place_point(118.7975, 32.059) == east
+
+
+def test_grid_rows_are_held_with_the_index_and_each_caller_gets_its_own(
+    placed: Any,
+    mini: Any,
+    settings: Any,
+    django_assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    west, _east, _admin = placed
+    settings.SHEQU_GRID_INDEX_RECHECK_SECONDS = 3600
+    reset_index()
+    first = place_point(*IN_WEST)  # builds the index and reads every grid and community once
+    with django_assert_num_queries(0):
+        again = place_point(*IN_WEST)
+        assert again is not None
+        assert again.parent is not None
+    assert again == west
+    assert again is not first
+    assert again.parent == mini.community_a
+    assert again.get_deferred_fields() == {"boundary"}  # the GeoJSON is not carried along
+    again.name = "只在这次请求里改"
+    assert place_point(*IN_WEST).name == west.name  # type: ignore[union-attr]
+    with django_capture_on_commit_callbacks(execute=True):
+        mini.community_a.name = "改名后的社区"
+        mini.community_a.save(update_fields=["name"])
+    renamed = place_point(*IN_WEST)
+    assert renamed is not None
+    assert renamed.parent.name == "改名后的社区"  # type: ignore[union-attr]
