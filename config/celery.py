@@ -75,6 +75,10 @@ def _configure_broker(sender: Celery, **_: object) -> None:
             "task": "shequ.integration.outbox.tasks.deliver_due_notifications",
             "schedule": 60.0,
         },
+        "appeals-classify-pending": {
+            "task": "shequ.appeals.tasks.classify_pending",
+            "schedule": 10.0,
+        },
         "appeals-deadline-sweep": {
             "task": "shequ.appeals.tasks.deadline_sweep",
             "schedule": crontab(minute="*/5"),

@@ -30,6 +30,14 @@ def classify_case(case_id: int) -> bool:
     return case_classify(case_id=case_id) is not None
 
 
+@shared_task(name="shequ.appeals.tasks.classify_pending")
+def classify_pending() -> int:
+    """Every few seconds (beat), and when intake nudges: classify recent cases without suggestions."""
+    from .services.classify import classify_pending as sweep
+
+    return sweep()
+
+
 @shared_task(name="shequ.appeals.tasks.deadline_sweep")
 def deadline_sweep() -> dict[str, int]:
     """Every few minutes (beat): lights and overdue escalation.  Running it twice changes nothing more."""

@@ -68,6 +68,30 @@ def record(
     reason: str = "",
     object_repr: str | None = None,
 ) -> AuditEntry:
+    entry = audit_entry(
+        actor=actor,
+        action=action,
+        obj=obj,
+        area=area,
+        changes=changes,
+        reason=reason,
+        object_repr=object_repr,
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_entry(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    area: Area | None = None,
+    changes: Mapping[str, Any] | None = None,
+    reason: str = "",
+    object_repr: str | None = None,
+) -> AuditEntry:
+    """The entry :func:`record` saves, unsaved (for a caller that inserts it with its object)."""
     ctx = get_context()
     area = area or area_of(obj)
     post = ctx.post
@@ -91,7 +115,6 @@ def record(
         ip=ctx.ip,
         request_id=ctx.request_id,
     )
-    entry.save(force_insert=True)
     return entry
 
 

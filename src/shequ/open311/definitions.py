@@ -107,10 +107,10 @@ def attributes_of(category: Category) -> list[dict[str, Any]]:
     return items
 
 
-def list_keys(category: Category) -> dict[str, set[str]]:
+def list_keys(category: Category, attributes: list[dict[str, Any]] | None = None) -> dict[str, set[str]]:
     """For each list attribute the keys it accepts (``attribute[code]`` must be one of them)."""
     return {
         item["code"]: {value["key"] for value in item["values"]}
-        for item in attributes_of(category)
+        for item in (attributes if attributes is not None else attributes_of(category))
         if item["variable"] and item["datatype"] in ("singlevaluelist", "multivaluelist")
     }

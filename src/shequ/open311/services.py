@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from shequ.appeals.models import CASE_TEXT_MAX, Case, Category, Channel
 from shequ.appeals.services import case_submit
-from shequ.core.audit import record
+from shequ.core.audit import audit_entry, record
+from shequ.core.linked_insert import Link
 
 from . import selectors
 from .definitions import NO, YES, attributes_of, list_keys
@@ -118,6 +119,7 @@ def api_client_touch(*, client: ApiClient, now: datetime) -> None:
     if client.last_used_at is None or (now - client.last_used_at).total_seconds() > 60:
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
         client.last_used_at = now
+        selectors.HELD_CLIENTS.note_used(client.key_digest, now)
 
 
 # --------------------------------------------------------------------------- service requests
@@ -140,8 +142,9 @@ def _person_name(first: str, last: str) -> str:
 
 def _attributes(errors: dict[str, str], category: Category, given: dict[str, list[str]]) -> dict[str, str]:
     """The chosen key of each list attribute; a value outside the list is an error."""
-    accepted = list_keys(category)
-    multi = {a["code"] for a in attributes_of(category) if a["datatype"] == "multivaluelist"}
+    attributes = attributes_of(category)
+    accepted = list_keys(category, attributes)
+    multi = {a["code"] for a in attributes if a["datatype"] == "multivaluelist"}
     chosen: dict[str, str] = {}
     for code, keys in accepted.items():
         values = given.get(code, [])
@@ -166,9 +169,12 @@ def _remap(exc: ValidationError) -> ValidationError:
     )
 
 
-@transaction.atomic
 def request_submit(*, client: ApiClient, data: RequestInput, idempotency_key: str = "") -> Filed:
-    """File one service request as a case (a repeated ``Idempotency-Key`` returns the first)."""
+    """File one service request as a case (a repeated ``Idempotency-Key`` returns the first).
+
+    The client record and its audit entry are inserted with the case (``also``), and the day's
+    number is taken before, as on every channel.
+    """
     if not data.service_code:
         raise ValidationError({"service_code": _("此项为必填项。")})
     category = selectors.open_service(data.service_code)
@@ -210,6 +216,22 @@ def request_submit(*, client: ApiClient, data: RequestInput, idempotency_key: st
         raise ValidationError(errors)
     if not text:
         text = f"{category.name}：{address}" if address else category.name
+
+    def client_record(case: Case) -> list[Link]:
+        kept = ClientRequest(
+            case=case, client=client, media_url=media_url, account_id=account_id, device_id=device_id
+        )
+        entry = audit_entry(
+            actor=None,
+            action="open311.request.submit",
+            obj=case,
+            changes={"client": client.name, "service_code": category.code, "idempotency_key": bool(key)},
+        )
+        return [
+            Link(kept, "case_id"),
+            Link(entry, "object_id", as_text=True, copies={"object_repr": "number"}),
+        ]
+
     try:
         submitted = case_submit(
             actor=None,
@@ -227,6 +249,7 @@ def request_submit(*, client: ApiClient, data: RequestInput, idempotency_key: st
             requester_phone=data.phone or "",
             idempotency_key=key,
             submitter_key=client.submitter_key,
+            also=client_record,
         )
     except ValidationError as exc:
         raise _remap(exc) from exc
@@ -234,13 +257,4 @@ def request_submit(*, client: ApiClient, data: RequestInput, idempotency_key: st
     if not submitted.created:
         existing = ClientRequest.objects.filter(case=case).first()
         return Filed(case, False, existing.account_id if existing else "")
-    ClientRequest.objects.create(
-        case=case, client=client, media_url=media_url, account_id=account_id, device_id=device_id
-    )
-    record(
-        actor=None,
-        action="open311.request.submit",
-        obj=case,
-        changes={"client": client.name, "service_code": category.code, "idempotency_key": bool(key)},
-    )
     return Filed(case, True, account_id)

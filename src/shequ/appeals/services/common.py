@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from shequ.accounts.roles import Role
 from shequ.core.access import SYSTEM_ADMIN_ROLE, scope_of
+from shequ.core.linked_insert import Computed
 from shequ.core.models import Area
 
 from ..models import Case, CaseCounter, CaseEvent
@@ -96,8 +97,25 @@ def event(
     data: dict[str, Any] | None = None,
     at: Any = None,
 ) -> CaseEvent:
+    made = new_event(case, kind, actor, from_state=from_state, to_state=to_state, note=note, data=data, at=at)
+    made.save(force_insert=True)
+    return made
+
+
+def new_event(
+    case: Case,
+    kind: str,
+    actor: Any,
+    *,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    at: Any = None,
+) -> CaseEvent:
+    """The timeline event :func:`event` saves, unsaved (for a caller that inserts it with its case)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return CaseEvent.objects.create(
+    return CaseEvent(
         case=case,
         kind=kind,
         from_state=from_state,
@@ -130,6 +148,25 @@ def next_sequence(day: date) -> int:
 def tracking_number(day: date) -> str:
     """Readable and unique: the date and the day's sequence, e.g. ``20261122-000123``."""
     return f"{day:%Y%m%d}-{next_sequence(day):06d}"
+
+
+def tracking_number_computed(day: date) -> Computed:
+    """:func:`tracking_number` taken by the database inside the statement that inserts the case.
+
+    The same upsert and the same format (at least six digits); the day's counter row stays
+    locked only until that statement's transaction ends.
+    """
+    table = CaseCounter._meta.db_table
+    upsert = (
+        f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608 - the table name is ours
+        f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+    )
+    return Computed(
+        field="number",
+        expression="(SELECT %s || lpad(last::text, greatest(6, length(last::text)), '0') FROM day_counter)",
+        params=[f"{day:%Y%m%d}-"],
+        before=[("day_counter", upsert, [day])],
+    )
 
 
 def new_token() -> str:

@@ -2,15 +2,19 @@
 
 :func:`case_submit` validates everything first (text, location, photos, category,
 requester), so that nothing is half-written; it places a point in its grid with the
-registry's point-in-grid service, takes the number with one atomic upsert, stores the
-photos, hands a danger report to its emergency line at once, and queues classification
-after commit so intake stays fast.  The idempotency key is unique per submitter: a repeat
-returns the first case (``created`` False, no token).
+registry's point-in-grid service, takes the number with one atomic upsert (on PostgreSQL in the
+statement that inserts the case, its event and audit entry; elsewhere just before), stores the
+photos, hands a danger report to its emergency line at once, and asks for a classification
+sweep after commit so intake stays fast.  The idempotency key is unique per submitter: a repeat
+returns the first case (``created`` False, no token); the unique index, not a look-up
+first, notices the repeat.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,10 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shequ.core.access import areas_visible_to
-from shequ.core.audit import record
+from shequ.core.audit import audit_entry
 from shequ.core.calendar import local_date
 from shequ.core.geo import place_point
 from shequ.core.geo.crs import out_of_china
+from shequ.core.linked_insert import Link, insert_linked, one_statement
 from shequ.core.models import Area, AreaLevel
 from shequ.core.pii import validate_phone
 
@@ -41,6 +46,7 @@ from ..models import (
 )
 from . import _checks as chk
 from . import common as c
+from .classify import nudge_sweep
 from .deadlines import set_deadlines
 from .photos import CleanPhoto, clean_photos, store_photos
 
@@ -161,14 +167,18 @@ def case_submit(
     idempotency_key: str = "",
     external_ref: str = "",
     submitter_key: str | None = None,
+    also: Callable[[Case], Sequence[Link]] | None = None,
 ) -> Submitted:
-    """File one case; see the module docstring."""
+    """File one case; see the module docstring.
+
+    ``also`` gives the unsaved rows a channel keeps beside a new case (Open311's client record and
+    its audit entry), each with the column that takes the case's id; they are inserted with the
+    case, so both are written or neither.
+    """
     key = chk.text({}, "idempotency_key", idempotency_key, max_length=64)[:64]
     who = submitter_key or (f"u{actor.pk}" if getattr(actor, "is_authenticated", False) else "anon")
-    if key:
-        first = _earlier(who, key)
-        if first is not None:
-            return Submitted(first, None, False)
+    # A repeat is rare: no look-up first.  The unique (submitter, key) index turns a repeat's
+    # insert into an IntegrityError below, which rolls the attempt back and answers the first case.
     errors: chk.Errors = {}
     body = chk.text(errors, "text", text, max_length=CASE_TEXT_MAX, required=True)
     if "text" in errors and len(str(text or "")) > CASE_TEXT_MAX:
@@ -195,9 +205,26 @@ def case_submit(
         cleaned = clean_photos(photos)
     chk.raise_if(errors)
     assert place is not None
+    now = timezone.now()
+    # The day's counter row is the one row every intake writes, so its lock must be short.  On
+    # PostgreSQL the number is taken inside the one statement that inserts the case (see
+    # _create), and a repeat that fails there takes no number; elsewhere it is taken in its own
+    # statement before the case's transaction, and a submission that then fails leaves a gap.
+    number = "" if one_statement() else c.tracking_number(local_date(now))
+    # Without photos or a notice to send, that one statement is the whole intake and needs no
+    # transaction of its own: the counter's lock then ends with the statement.  (Inside a
+    # caller's transaction a savepoint is still needed, so that a repeat can be looked up.)
+    alone = (
+        one_statement()
+        and not transaction.get_connection().in_atomic_block
+        and not cleaned
+        and not _notifies(channel, phone)
+    )
     try:
-        with transaction.atomic():
-            return _create(
+        with nullcontext() if alone else transaction.atomic():
+            submitted = _create(
+                now=now,
+                number=number,
                 actor=actor,
                 channel=channel,
                 text=body,
@@ -217,7 +244,9 @@ def case_submit(
                 who=who,
                 key=key,
                 external_ref=external_ref,
+                also=also,
             )
+            return submitted
     except IntegrityError:
         if not key:
             raise
@@ -228,7 +257,7 @@ def case_submit(
 
 
 def _earlier(who: str, key: str) -> Case | None:
-    """The case this submitter already filed under ``key``; the id first, as a repeat is rare."""
+    """The case this submitter already filed under ``key``; the id first, then the row."""
     mine = Case.objects.filter(submitter_key=who, idempotency_key=key).order_by()  # unique: no ordering
     found = list(mine.values_list("pk", flat=True)[:1])
     return Case.objects.get(pk=found[0]) if found else None
@@ -236,6 +265,8 @@ def _earlier(who: str, key: str) -> Case | None:
 
 def _create(
     *,
+    now: Any,
+    number: str,
     actor: Any,
     channel: str,
     text: str,
@@ -255,11 +286,11 @@ def _create(
     who: str,
     key: str,
     external_ref: str,
+    also: Callable[[Case], Sequence[Link]] | None,
 ) -> Submitted:
-    now = timezone.now()
     token = c.new_token()
     case = Case(
-        number=c.tracking_number(local_date(now)),
+        number=number,
         token_digest=c.token_digest(token),
         channel=channel,
         external_ref=external_ref,
@@ -287,29 +318,47 @@ def _create(
     if phone:
         case.requester_phone = phone
     set_deadlines(case, category)
-    case.save()
-    store_photos(case, photos, stage=PhotoStage.INTAKE, actor=actor)
-    c.event(case, "submit", actor, to_state=case.state, data={"channel": channel})
-    record(
-        actor=actor, action="appeals.case.submit", obj=case, changes={"channel": channel, "area": place.pk}
-    )
+    # the case, its first event, its audit entry and the channel's own rows: one round trip
+    links = [
+        Link(c.new_event(case, "submit", actor, to_state=case.state, data={"channel": channel}), "case_id"),
+        Link(
+            audit_entry(
+                actor=actor,
+                action="appeals.case.submit",
+                obj=case,
+                changes={"channel": channel, "area": place.pk},
+            ),
+            "object_id",
+            as_text=True,
+            copies={"object_repr": "number"},
+        ),
+        *(also(case) if also is not None else ()),
+    ]
     emergency = (category.emergency_line if category else "") or line
     if danger and not emergency:
         emergency = policy.DEFAULT_EMERGENCY_LINE
     if emergency:
-        hand_to_line(case, actor=actor, line=emergency, reference=reference, note=_("受理时即转应急处置。"))
-    if channel in (Channel.HOTLINE, Channel.HOTLINE_12345) or (
-        channel in (Channel.API, Channel.OPEN311) and phone
-    ):
+        note = _("受理时即转应急处置。")
+        links += _handover_links(case, actor=actor, line=emergency, reference=reference, note=note)
+    computed = [c.tracking_number_computed(local_date(now))] if not number else []
+    insert_linked(case, links, computed=computed)
+    store_photos(case, photos, stage=PhotoStage.INTAKE, actor=actor)
+    if _notifies(channel, phone):
         c.notify(
             case,
             _("【接诉即办】您的诉求已受理，编号%(number)s，查询码%(token)s。请凭编号和查询码查询办理进度。")
             % {"number": case.number, "token": token},
             key="submitted",
         )
-    case_id = case.pk
-    transaction.on_commit(lambda: _queue_classification(case_id))
+    transaction.on_commit(nudge_sweep)
     return Submitted(case, token, True)
+
+
+def _notifies(channel: str, phone: str) -> bool:
+    """Whether the requester is sent the number and access code (callers, and API filers with a phone)."""
+    return channel in (Channel.HOTLINE, Channel.HOTLINE_12345) or (
+        channel in (Channel.API, Channel.OPEN311) and bool(phone)
+    )
 
 
 def _committee_of(area: Area) -> Area:
@@ -319,12 +368,11 @@ def _committee_of(area: Area) -> Area:
     return area
 
 
-def hand_to_line(
-    case: Case, *, actor: Any, line: str, reference: str = "", note: str = ""
-) -> EmergencyHandover:
-    """Record the hand-over to an emergency line and keep the case open for follow-up."""
+def _handover_links(case: Case, *, actor: Any, line: str, reference: str, note: str) -> list[Link]:
+    """The hand-over to an emergency line, recorded as the case is filed: the case starts in
+    the emergency state (kept open for follow-up), with the hand-over, its event and audit entry."""
     before = case.state
-    handover = EmergencyHandover.objects.create(
+    handover = EmergencyHandover(
         case=case,
         line=line,
         handed_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -334,8 +382,7 @@ def hand_to_line(
     )
     case.state = CaseState.EMERGENCY
     case.emergency_line = line
-    Case.objects.filter(pk=case.pk).update(state=case.state, emergency_line=line)
-    c.event(
+    handed = c.new_event(
         case,
         "handover",
         actor,
@@ -344,18 +391,11 @@ def hand_to_line(
         note=note,
         data={"line": line, "reference": reference},
     )
-    record(
+    entry = audit_entry(
         actor=actor, action="appeals.case.handover", obj=case, changes={"line": line, "reference": reference}
     )
-    return handover
-
-
-def _queue_classification(case_id: int) -> None:
-    from ..tasks import classify_case
-
-    try:
-        classify_case.delay(case_id)
-    except Exception:
-        import logging
-
-        logging.getLogger(__name__).warning("could not queue classification of case %s", case_id)
+    return [
+        Link(handover, "case_id"),
+        Link(handed, "case_id"),
+        Link(entry, "object_id", as_text=True, copies={"object_repr": "number"}),
+    ]
