@@ -2,7 +2,8 @@
 
 The format is the file-name suffix (``.json`` or ``.xml``); any other suffix is a 404 in
 the spec's error format.  ``service/<code>`` is the path the ``open311`` client library
-uses instead of the spec's ``services/<code>``.
+uses instead of the spec's ``services/<code>``.  ``tokens/<token>`` answers the spec's 404: every
+service is realtime, so no token is ever issued.
 """
 
 from django.urls import URLPattern, URLResolver, path, register_converter
@@ -44,4 +45,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("v2/service/<o311id:service_code>.<o311fmt:fmt>", views.service, name="service_alias"),
     path("v2/requests.<o311fmt:fmt>", views.requests, name="requests"),
     path("v2/requests/<o311id:service_request_id>.<o311fmt:fmt>", views.request_detail, name="request"),
+    path("v2/tokens/<o311id:token>.<o311fmt:fmt>", views.token, name="token"),
 ]

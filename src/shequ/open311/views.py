@@ -285,3 +285,14 @@ def request_detail(request: HttpRequest, service_request_id: str, *, fmt: str) -
     response = respond(fmt, "service_requests", Presenter().items([case]))
     patch_vary_headers(response, ["Authorization"])
     return response
+
+
+@endpoint("GET", "HEAD")
+def token(request: HttpRequest, token: str, *, fmt: str) -> HttpResponse:
+    """``GET tokens/{token}``: every service here is ``realtime`` (POST answers the
+    ``service_request_id`` at once), so no token is ever issued and none is found."""
+    raise Open311Error(
+        404,
+        _("未找到令牌：%(token)s。本平台的服务均为实时受理，提交时直接返回 service_request_id，不发放令牌。")
+        % {"token": token},
+    )
