@@ -24,7 +24,7 @@ def retrain_classifier(actor_id: int | None = None, reason: str = "") -> int:
 
 @shared_task(name="shequ.appeals.tasks.classify_case")
 def classify_case(case_id: int) -> bool:
-    """Classify a filed case after its intake committed (idempotent)."""
+    """Classify one case now (idempotent); new cases are reached by ``classify_pending`` below."""
     from .services import case_classify
 
     return case_classify(case_id=case_id) is not None
